@@ -1,0 +1,151 @@
+# hicard - build, test, install.
+#
+#   make            build ./hicard
+#   make test       install missing Debian packages, build, run every test
+#   make demo       install missing Debian packages, build, run the demo
+#   make asan       the tests under AddressSanitizer + UBSan (SANITIZE=1)
+#   make bench      benchmarks on generated data (not part of the tests)
+#   make install    PREFIX=/usr/local DESTDIR= : binary and man pages
+#
+# Objects go to build/ (build/asan/ with SANITIZE=1); cmd -> src -> lib.
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+DEBIAN_PACKAGES = gcc make pkg-config libcsv-dev libcjson-dev libigraph-dev \
+		  libxxhash-dev check groff-base
+
+ifeq ($(SANITIZE),1)
+BUILD     = build/asan
+SANFLAGS  = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+CFLAGS   := -O1 -g
+BIN       = $(BUILD)/hicard
+else
+BUILD     = build
+SANFLAGS  =
+BIN       = hicard
+endif
+
+WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	    -Wmissing-prototypes -Wformat=2 -Wvla
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -I. \
+	     -DHC_VERSION='"$(VERSION)"' $(shell pkg-config --cflags igraph 2>/dev/null)
+LIBS      = -lcsv -lcjson -lxxhash $(shell pkg-config --libs igraph 2>/dev/null || echo -ligraph) -lpthread -lm
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+
+LIB_SRC   = $(sort $(wildcard lib/*.c))
+SRC_SRC   = $(sort $(wildcard src/*.c))
+CMD_SRC   = $(sort $(wildcard cmd/*.c))
+UNIT_SRC  = $(sort $(wildcard tests/unit/*.c))
+LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
+SRC_OBJ   = $(SRC_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ   = $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_OBJ  = $(UNIT_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN  = $(BUILD)/unit-tests
+TOOLS     = $(BUILD)/gendata $(BUILD)/benchread
+MAN1      = $(sort $(wildcard man/*.1))
+MAN5      = $(sort $(wildcard man/*.5))
+
+.PHONY: all deps test check unit cli demo asan bench install uninstall \
+	clean valgrind tools
+
+all: $(BIN)
+
+$(BIN): $(CMD_OBJ) $(SRC_OBJ) $(LIB_OBJ)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(UNIT_BIN): $(UNIT_OBJ) $(SRC_OBJ) $(LIB_OBJ)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
+
+# Generators and throughput probes for tests and benchmarks.
+$(BUILD)/gendata: $(BUILD)/bench/gendata.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LIBS)
+$(BUILD)/benchread: $(BUILD)/bench/benchread.o $(SRC_OBJ) $(LIB_OBJ)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LIBS)
+tools: $(TOOLS)
+
+# Installs the Debian packages the build needs, only those missing.
+deps:
+	@missing=""; \
+	if command -v dpkg >/dev/null 2>&1; then \
+	  for p in $(DEBIAN_PACKAGES); do \
+	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
+	  done; \
+	else echo "make deps: not a Debian system; install:$(DEBIAN_PACKAGES)"; fi; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  echo "make deps: installing$$missing"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+test: deps
+	@$(MAKE) --no-print-directory check
+
+check: $(BIN) $(UNIT_BIN) $(TOOLS)
+	$(UNIT_BIN)
+	HICARD=$(BIN) GENDATA=$(BUILD)/gendata sh tests/cli/run.sh tests/cli/*.test
+
+unit: $(UNIT_BIN)
+	$(UNIT_BIN)
+
+cli: $(BIN) $(TOOLS)
+	HICARD=$(BIN) GENDATA=$(BUILD)/gendata sh tests/cli/run.sh tests/cli/*.test
+
+asan:
+	@$(MAKE) --no-print-directory SANITIZE=1 check
+
+valgrind: $(BIN) $(UNIT_BIN) $(TOOLS)
+	CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full \
+	  --errors-for-leak-kinds=definite $(UNIT_BIN)
+	HICARD=$(BIN) GENDATA=$(BUILD)/gendata HICARD_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	  sh tests/cli/run.sh tests/cli/*.test
+
+# The main job on bundled data; grows as subcommands land.
+DEMO_TMP = build/demo
+demo: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@mkdir -p $(DEMO_TMP)
+	@echo "== the bundled data: testdata/demo/clicks.csv"
+	@head -4 testdata/demo/clicks.csv
+	@echo "== CSV -> binary frame (label, two id columns, one number)"
+	./$(BIN) show --from-csv --label click --cat user_id,item_id \
+	  --space user_id=300,item_id=1500 --num price \
+	  testdata/demo/clicks.csv -o $(DEMO_TMP)/clicks.hcb
+	@ls -l $(DEMO_TMP)/clicks.hcb
+	@echo "== its self-describing header"
+	./$(BIN) show --header $(DEMO_TMP)/clicks.hcb
+	@echo "== the first rows back as CSV, and as libsvm for liblinear/XGBoost"
+	./$(BIN) show --head 3 $(DEMO_TMP)/clicks.hcb
+	./$(BIN) show --head 3 --format libsvm $(DEMO_TMP)/clicks.hcb
+	@echo "== a corrupted frame is caught, never misread"
+	@head -c 3000 $(DEMO_TMP)/clicks.hcb > $(DEMO_TMP)/cut.hcb
+	@./$(BIN) show $(DEMO_TMP)/cut.hcb > /dev/null || \
+	  echo "(exit status $$?: the cut file is reported, as it should be)"
+
+bench: $(BIN) $(TOOLS)
+	sh bench/run.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/hicard
+	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/hicard
+	cd $(DESTDIR)$(PREFIX)/share/man/man1 && rm -f $(notdir $(MAN1))
+	cd $(DESTDIR)$(PREFIX)/share/man/man5 && rm -f $(notdir $(MAN5))
+
+clean:
+	rm -rf build hicard
+
+-include $(LIB_OBJ:.o=.d) $(SRC_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

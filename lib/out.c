@@ -1,0 +1,246 @@
+/* out.c - checked, atomically replaced output; see out.h */
+#include "out.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mem.h"
+
+static const char *out_name(const struct hc_out *o)
+{
+	return o->path ? o->path : "stdout";
+}
+
+/* ".NAME.XXXXXX" beside path, so rename() stays within one file system. */
+static char *tmp_path_for(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
+	const char *base = path + dirlen;
+	size_t n = dirlen + 1 + strlen(base) + 8;
+	char *t = hc_malloc(n);
+
+	if (!t)
+		return NULL;
+	snprintf(t, n, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
+	return t;
+}
+
+static int open_tmp(struct hc_out *o, struct hc_err *err)
+{
+	mode_t mask;
+
+	o->tmp_path = tmp_path_for(o->path);
+	if (!o->tmp_path)
+		return hc_err_nomem(err);
+	o->fd = mkstemp(o->tmp_path);
+	if (o->fd < 0) {
+		int e = errno;
+		hc_free(o->tmp_path);
+		o->tmp_path = NULL;
+		return hc_err_errno(err, HC_ERR_IO, e, "%s: cannot create",
+				    o->path);
+	}
+	/* mkstemp makes 0600; give the file the mode a plain open() would. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(o->fd, 0666 & ~mask) != 0) {
+		int e = errno;
+		close(o->fd);
+		unlink(o->tmp_path);
+		return hc_err_errno(err, HC_ERR_IO, e, "%s: cannot set mode",
+				    o->path);
+	}
+	return 0;
+}
+
+struct hc_out *hc_out_open(const char *path, struct hc_err *err)
+{
+	struct hc_out *o = hc_calloc(1, sizeof(*o));
+
+	if (!o) {
+		hc_err_nomem(err);
+		return NULL;
+	}
+	o->fd = 1;
+	o->buf = hc_malloc(HC_OUT_BUFSZ);
+	if (!o->buf)
+		goto nomem;
+	if (path && strcmp(path, "-") != 0) {
+		o->path = hc_strdup(path);
+		if (!o->path)
+			goto nomem;
+		if (open_tmp(o, err) != 0)
+			goto free_o;
+	}
+	return o;
+nomem:
+	hc_err_nomem(err);
+free_o:
+	hc_free(o->tmp_path);
+	hc_free(o->path);
+	hc_free(o->buf);
+	hc_free(o);
+	return NULL;
+}
+
+static int write_all(struct hc_out *o, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(o->fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			o->failed = 1;
+			if (errno == EPIPE)
+				return hc_err_set(&o->err, HC_ERR_PIPE,
+						  "%s: reader closed the pipe",
+						  out_name(o));
+			return hc_err_errno(&o->err, HC_ERR_IO, errno,
+					    "%s: write failed", out_name(o));
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int hc_out_flush(struct hc_out *o)
+{
+	if (o->failed)
+		return -1;
+	if (o->len && write_all(o, o->buf, o->len) != 0)
+		return -1;
+	o->len = 0;
+	return 0;
+}
+
+int hc_out_write_slow(struct hc_out *o, const void *p, size_t n)
+{
+	if (o->failed || hc_out_flush(o) != 0)
+		return -1;
+	if (n >= HC_OUT_BUFSZ)
+		return write_all(o, p, n);
+	memcpy(o->buf, p, n);
+	o->len = n;
+	return 0;
+}
+
+int hc_out_puts(struct hc_out *o, const char *s)
+{
+	return hc_out_write(o, s, strlen(s));
+}
+
+int hc_out_printf(struct hc_out *o, const char *fmt, ...)
+{
+	char small[512];
+	va_list ap;
+	int n;
+	char *big;
+	int rc;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return hc_err_set(&o->err, HC_ERR_IO, "output formatting failed");
+	if ((size_t)n < sizeof(small))
+		return hc_out_write(o, small, (size_t)n);
+	big = hc_malloc((size_t)n + 1);
+	if (!big) {
+		o->failed = 1;
+		return hc_err_nomem(&o->err);
+	}
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	rc = hc_out_write(o, big, (size_t)n);
+	hc_free(big);
+	return rc;
+}
+
+int hc_out_u64(struct hc_out *o, uint64_t v)
+{
+	char tmp[20];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return hc_out_write(o, tmp + i, sizeof(tmp) - (size_t)i);
+}
+
+int hc_out_float(struct hc_out *o, float v)
+{
+	char tmp[32];
+	int n;
+
+	/* Integers (the common label and count case) print without %g. */
+	if (v == (float)(int32_t)v && v > -1e7f && v < 1e7f) {
+		if (v < 0 || (v == 0 && signbit(v))) {
+			if (v == 0)
+				return hc_out_write(o, "-0", 2);
+			if (hc_out_putc(o, '-') != 0)
+				return -1;
+			return hc_out_u64(o, (uint64_t)(-(int64_t)v));
+		}
+		return hc_out_u64(o, (uint64_t)v);
+	}
+	/* Shortest of %.6g .. %.9g that reads back exactly: stable text. */
+	for (int prec = 6; prec <= 9; prec++) {
+		n = snprintf(tmp, sizeof(tmp), "%.*g", prec, (double)v);
+		if (prec == 9 || strtof(tmp, NULL) == v)
+			break;
+	}
+	return hc_out_write(o, tmp, (size_t)n);
+}
+
+int hc_out_close(struct hc_out *o, struct hc_err *err)
+{
+	int rc = 0;
+
+	if (hc_out_flush(o) != 0) {
+		if (err)
+			*err = o->err;
+		hc_out_abort(o);
+		return -1;
+	}
+	if (o->path) {
+		if (close(o->fd) != 0) {
+			rc = hc_err_errno(err, HC_ERR_IO, errno,
+					  "%s: write failed", o->path);
+			unlink(o->tmp_path);
+		} else if (rename(o->tmp_path, o->path) != 0) {
+			rc = hc_err_errno(err, HC_ERR_IO, errno,
+					  "%s: cannot rename into place",
+					  o->path);
+			unlink(o->tmp_path);
+		}
+	}
+	hc_free(o->tmp_path);
+	hc_free(o->path);
+	hc_free(o->buf);
+	hc_free(o);
+	return rc;
+}
+
+void hc_out_abort(struct hc_out *o)
+{
+	if (!o)
+		return;
+	if (o->path) {
+		close(o->fd);
+		unlink(o->tmp_path);
+	}
+	hc_free(o->tmp_path);
+	hc_free(o->path);
+	hc_free(o->buf);
+	hc_free(o);
+}

@@ -1,0 +1,25 @@
+/* main.c - runs every Check suite; the exit status is 0 only if all pass
+ *
+ * CK_RUN_SUITE=name runs one suite, as Check documents.
+ */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+	Suite *(*const suites[])(void) = {
+		suite_csv_read, suite_csv_write, suite_select, suite_strmap,
+		suite_parse,    suite_out,       suite_opts,   suite_crc32c,
+		suite_frame,
+	};
+	SRunner *sr = srunner_create(suites[0]());
+	int failed;
+
+	for (size_t i = 1; i < sizeof(suites) / sizeof(suites[0]); i++)
+		srunner_add_suite(sr, suites[i]());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

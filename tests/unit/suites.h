@@ -1,0 +1,21 @@
+/* suites.h - every Check suite of the unit tests, run by main.c
+ *
+ * Adding a suite: write tests/unit/test_<name>.c exporting
+ * `Suite *suite_<name>(void)`, declare it here and list it in main.c.
+ */
+#ifndef HC_TEST_SUITES_H
+#define HC_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *suite_csv_read(void);
+Suite *suite_csv_write(void);
+Suite *suite_select(void);
+Suite *suite_strmap(void);
+Suite *suite_parse(void);
+Suite *suite_out(void);
+Suite *suite_opts(void);
+Suite *suite_crc32c(void);
+Suite *suite_frame(void);
+
+#endif
