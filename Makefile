@@ -115,6 +115,10 @@ demo: deps
 	@mkdir -p $(DEMO_TMP)
 	@echo "== the bundled data: testdata/demo/clicks.csv"
 	@head -4 testdata/demo/clicks.csv
+	@echo "== what is in its columns, and how the click label varies across them"
+	./$(BIN) profile --table --target click testdata/demo/clicks.csv
+	@echo "== the same as JSON, one column"
+	./$(BIN) profile --json -k 3 -s item_id testdata/demo/clicks.csv
 	@echo "== CSV -> binary frame (label, two id columns, one number)"
 	./$(BIN) show --from-csv --label click --cat user_id,item_id \
 	  --space user_id=300,item_id=1500 --num price \

@@ -6,11 +6,51 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "mem.h"
+
+/* Temporary files a signal must not leave behind.  A handler gets no
+ * context, so this small table is process-wide state: the one exception
+ * beside mem.c's test countdown, and touched only by open, close and the
+ * handler (which only reads it and calls unlink, async-signal-safe). */
+#define LIVE_MAX 16
+static char *volatile live_tmp[LIVE_MAX];
+static volatile sig_atomic_t handlers_set;
+
+static void on_fatal_signal(int sig)
+{
+	for (int i = 0; i < LIVE_MAX; i++)
+		if (live_tmp[i])
+			unlink(live_tmp[i]);
+	signal(sig, SIG_DFL);
+	raise(sig); /* dies by the signal: the shell shows 128 + sig */
+}
+
+static void live_add(char *path)
+{
+	if (!handlers_set) {
+		signal(SIGINT, on_fatal_signal);
+		signal(SIGTERM, on_fatal_signal);
+		signal(SIGHUP, on_fatal_signal);
+		handlers_set = 1;
+	}
+	for (int i = 0; i < LIVE_MAX; i++)
+		if (!live_tmp[i]) {
+			live_tmp[i] = path;
+			return;
+		}
+}
+
+static void live_remove(const char *path)
+{
+	for (int i = 0; i < LIVE_MAX; i++)
+		if (live_tmp[i] == path)
+			live_tmp[i] = NULL;
+}
 
 static const char *out_name(const struct hc_out *o)
 {
@@ -57,6 +97,7 @@ static int open_tmp(struct hc_out *o, struct hc_err *err)
 		return hc_err_errno(err, HC_ERR_IO, e, "%s: cannot set mode",
 				    o->path);
 	}
+	live_add(o->tmp_path);
 	return 0;
 }
 
@@ -213,6 +254,7 @@ int hc_out_close(struct hc_out *o, struct hc_err *err)
 		return -1;
 	}
 	if (o->path) {
+		live_remove(o->tmp_path);
 		if (close(o->fd) != 0) {
 			rc = hc_err_errno(err, HC_ERR_IO, errno,
 					  "%s: write failed", o->path);
@@ -236,6 +278,7 @@ void hc_out_abort(struct hc_out *o)
 	if (!o)
 		return;
 	if (o->path) {
+		live_remove(o->tmp_path);
 		close(o->fd);
 		unlink(o->tmp_path);
 	}

@@ -4,13 +4,20 @@
  * id (0, 1, 2, ...) and callers keep their per-key values in plain arrays
  * indexed by id, which is faster and smaller than a value slot per entry.
  *
- * Open addressing with linear probing over 8-byte slots: the low 32 bits of
- * the key's XXH3 hash (which also pick the slot) and id + 1 (0 = empty).
- * Keys live NUL-terminated in one arena.  The table doubles at 3/4 load,
- * moving slots only (no key is hashed twice).  There is no deletion: no
- * user needs it, and it keeps ids dense.
+ * Open addressing with linear probing over 16-byte slots holding the low
+ * 32 bits of the key's XXH3 hash (which also pick the slot), the key's
+ * length and its offset in the arena; the arena holds each key as its id
+ * and length (4 bytes each) then its bytes and a NUL.  A lookup thus touches one slot and
+ * one arena line: two cache misses on a big map, where a slot of ids and
+ * separate offset/length arrays would take four.  The table doubles at 3/4
+ * load, moving slots only (no key is hashed twice).  There is no deletion:
+ * no user needs it, and it keeps ids dense.
  *
- * Limits: at most HC_STRMAP_MAX_KEYS keys (ids are 32-bit).
+ * For loops over many keys, hc_strmap_prefetch lets a caller start the
+ * slot's cache miss for a key some iterations before looking it up.
+ *
+ * Limits: at most HC_STRMAP_MAX_KEYS keys (ids are 32-bit); keys of at
+ * most 4 GiB - 1.
  * Ownership: the map owns its keys; hc_strmap_key pointers stay valid until
  * the next insertion (the arena may move) or hc_strmap_release.
  */
@@ -22,14 +29,19 @@
 
 #define HC_STRMAP_MAX_KEYS (UINT32_MAX - 1)
 
+struct hc_strmap_slot {
+	uint32_t hash;   /* low 32 bits of XXH3_64bits(key) */
+	uint32_t len;    /* key length */
+	uint64_t off;    /* arena offset of the key's entry; 0 = empty slot */
+};
+
 struct hc_strmap {
-	uint64_t *slots;
+	struct hc_strmap_slot *slots;
 	size_t mask;       /* slots - 1; slots is a power of two */
 	size_t count;      /* keys, also the next id */
-	char *arena;
+	char *arena;       /* starts with one unused byte: offset 0 = empty */
 	size_t arena_len, arena_cap;
-	uint64_t *key_off; /* per id: offset of its key in the arena */
-	uint32_t *key_len;
+	uint64_t *key_off; /* per id: arena offset of its entry (for iteration) */
 	size_t keys_cap;
 };
 
@@ -41,21 +53,39 @@ void hc_strmap_release(struct hc_strmap *m);
  * or full; the map is unchanged then. */
 int64_t hc_strmap_intern(struct hc_strmap *m, const char *key, size_t len,
 			 int *added);
+/* As hc_strmap_intern, for a caller that already has the key's XXH3_64bits
+ * hash (seed 0) and uses it elsewhere too: each value is hashed once. */
+int64_t hc_strmap_intern_hashed(struct hc_strmap *m, const char *key,
+				size_t len, uint64_t hash, int *added);
 /* Id of key, or -1 if absent. */
 int64_t hc_strmap_find(const struct hc_strmap *m, const char *key,
 		       size_t len);
+
+/* Starts loading the slot a key of this hash would probe first. */
+static inline void hc_strmap_prefetch(const struct hc_strmap *m,
+				      uint64_t hash)
+{
+	if (m->slots)
+		__builtin_prefetch(&m->slots[(uint32_t)hash & m->mask]);
+}
 
 static inline size_t hc_strmap_count(const struct hc_strmap *m)
 {
 	return m->count;
 }
 
+/* Key of id (NUL-terminated); *len (if not NULL) gets its length. */
 static inline const char *hc_strmap_key(const struct hc_strmap *m,
 					size_t id, size_t *len)
 {
-	if (len)
-		*len = m->key_len[id];
-	return m->arena + m->key_off[id];
+	const char *e = m->arena + m->key_off[id];
+
+	if (len) {
+		uint32_t l;
+		__builtin_memcpy(&l, e + 4, 4);
+		*len = l;
+	}
+	return e + 8;
 }
 
 /* Bytes of memory the map holds (for memory budgets). */

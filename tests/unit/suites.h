@@ -17,5 +17,10 @@ Suite *suite_out(void);
 Suite *suite_opts(void);
 Suite *suite_crc32c(void);
 Suite *suite_frame(void);
+Suite *suite_buf(void);
+Suite *suite_hll(void);
+Suite *suite_quantile(void);
+Suite *suite_topk(void);
+Suite *suite_profile(void);
 
 #endif

@@ -1,0 +1,112 @@
+/* statefile.c - checksummed state containers; see statefile.h */
+#include "statefile.h"
+
+#include <string.h>
+
+#include "crc32c.h"
+#include "in.h"
+#include "mem.h"
+
+int hc_statefile_write(struct hc_out *out, const char magic[8],
+		       uint32_t version, const struct hc_buf *payload,
+		       struct hc_err *err)
+{
+	struct hc_buf h;
+	int rc;
+
+	if (payload->failed)
+		return hc_err_nomem(err);
+	hc_buf_init(&h);
+	hc_buf_put(&h, magic, 8);
+	hc_buf_put_u32(&h, version);
+	hc_buf_put_u64(&h, payload->len);
+	if (h.failed) {
+		hc_buf_release(&h);
+		return hc_err_nomem(err);
+	}
+	rc = hc_out_write(out, h.data, h.len) != 0 ||
+	     hc_out_write(out, payload->data, payload->len) != 0;
+	hc_buf_release(&h);
+	if (!rc) {
+		uint32_t crc = hc_crc32c(0, payload->data, payload->len);
+		unsigned char c[4] = {(unsigned char)crc, (unsigned char)(crc >> 8),
+				      (unsigned char)(crc >> 16),
+				      (unsigned char)(crc >> 24)};
+		rc = hc_out_write(out, c, 4) != 0;
+	}
+	if (rc) {
+		*err = out->err;
+		return -1;
+	}
+	return 0;
+}
+
+int hc_statefile_read(const char *path, const char magic[8],
+		      uint32_t version, const char *what,
+		      unsigned char **data, size_t *len, struct hc_err *err)
+{
+	struct hc_in *in = hc_in_open(path, err);
+	unsigned char pre[20], tail[5];
+	struct hc_cursor c;
+	uint32_t v, crc;
+	uint64_t l;
+	ssize_t n;
+	unsigned char *d = NULL;
+
+	if (!in)
+		return -1;
+	n = hc_in_read_full(in, pre, sizeof(pre), err);
+	if (n < 0)
+		goto fail;
+	if (n < 8 || memcmp(pre, magic, 8) != 0) {
+		hc_err_set(err, HC_ERR_DATA, "%s: not a %s file", in->name, what);
+		goto fail;
+	}
+	hc_cursor_init(&c, pre + 8, (size_t)n - 8);
+	if (hc_get_u32(&c, &v) != 0 || hc_get_u64(&c, &l) != 0) {
+		hc_err_set(err, HC_ERR_DATA, "%s: truncated", in->name);
+		goto fail;
+	}
+	if (v != version) {
+		hc_err_set(err, HC_ERR_DATA, "%s: %s version %u is not supported (this hicard reads version %u)",
+			   in->name, what, v, version);
+		goto fail;
+	}
+	if (l > HC_STATE_MAX || (in->size && l + 24 != in->size)) {
+		hc_err_set(err, HC_ERR_DATA, "%s: %s", in->name,
+			   in->size && l + 24 > in->size ? "truncated"
+							 : "length does not match the file (corrupted file)");
+		goto fail;
+	}
+	if (!(d = hc_malloc((size_t)l ? (size_t)l : 1))) {
+		hc_err_nomem(err);
+		goto fail;
+	}
+	n = hc_in_read_full(in, d, (size_t)l, err);
+	if (n >= 0 && (uint64_t)n == l)
+		n = hc_in_read_full(in, tail, 5, err);
+	else if (n >= 0)
+		n = 0;
+	if (n < 0)
+		goto fail;
+	if (n != 4) {
+		hc_err_set(err, HC_ERR_DATA, "%s: %s", in->name,
+			   n < 4 ? "truncated" : "data after the end (corrupted file)");
+		goto fail;
+	}
+	crc = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 | (uint32_t)tail[2] << 16 |
+	      (uint32_t)tail[3] << 24;
+	if (crc != hc_crc32c(0, d, (size_t)l)) {
+		hc_err_set(err, HC_ERR_DATA, "%s: checksum mismatch (corrupted file)",
+			   in->name);
+		goto fail;
+	}
+	hc_in_close(in);
+	*data = d;
+	*len = (size_t)l;
+	return 0;
+fail:
+	hc_free(d);
+	hc_in_close(in);
+	return -1;
+}

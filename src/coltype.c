@@ -1,0 +1,156 @@
+/* coltype.c - classifying text values by type; see coltype.h
+ *
+ * Hand-written scanners: profiling classifies every field, and strtod
+ * alone costs more than the rest of a field's work.  Floats are scanned
+ * for syntax here and converted with strtod only when they pass.
+ */
+#include "coltype.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const names[] = {"integer", "float", "boolean", "date",
+				    "datetime", "string", "empty"};
+
+const char *hc_coltype_name(enum hc_coltype t)
+{
+	return (unsigned)t <= HC_TYPE_EMPTY ? names[t] : "?";
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Number of digits at s[i..len), at most max. */
+static size_t digits(const char *s, size_t i, size_t len)
+{
+	size_t n = 0;
+
+	while (i + n < len && is_digit(s[i + n]))
+		n++;
+	return n;
+}
+
+static int two(const char *s, size_t i, int lo, int hi)
+{
+	int v;
+
+	if (!is_digit(s[i]) || !is_digit(s[i + 1]))
+		return -1;
+	v = (s[i] - '0') * 10 + (s[i + 1] - '0');
+	return v >= lo && v <= hi ? v : -1;
+}
+
+static int is_date(const char *s, size_t len)
+{
+	return len >= 10 && digits(s, 0, 4) == 4 && s[4] == '-' &&
+	       two(s, 5, 1, 12) >= 0 && s[7] == '-' && two(s, 8, 1, 31) >= 0;
+}
+
+/* "HH:MM[:SS[.fff]]" then an optional zone, exactly to len. */
+static int is_time(const char *s, size_t i, size_t len)
+{
+	if (i + 5 > len || two(s, i, 0, 23) < 0 || s[i + 2] != ':' ||
+	    two(s, i + 3, 0, 59) < 0)
+		return 0;
+	i += 5;
+	if (i < len && s[i] == ':') {
+		if (i + 3 > len || two(s, i + 1, 0, 60) < 0)
+			return 0;
+		i += 3;
+		if (i < len && s[i] == '.') {
+			size_t f = digits(s, i + 1, len);
+			if (f == 0)
+				return 0;
+			i += 1 + f;
+		}
+	}
+	if (i == len)
+		return 1;
+	if (s[i] == 'Z')
+		return i + 1 == len;
+	if (s[i] == '+' || s[i] == '-')
+		return i + 6 == len && two(s, i + 1, 0, 23) >= 0 &&
+		       s[i + 3] == ':' && two(s, i + 4, 0, 59) >= 0;
+	return 0;
+}
+
+/* Integer or float syntax; 0 if neither. */
+static enum hc_coltype number_syntax(const char *s, size_t len)
+{
+	size_t i = 0, intd, fracd = 0;
+	int dot = 0;
+
+	if (len && (s[0] == '+' || s[0] == '-'))
+		i++;
+	intd = digits(s, i, len);
+	i += intd;
+	if (i == len && intd > 0)
+		return intd <= 18 ? HC_TYPE_INT : HC_TYPE_FLOAT;
+	if (i < len && s[i] == '.') {
+		dot = 1;
+		fracd = digits(s, i + 1, len);
+		i += 1 + fracd;
+	}
+	if (intd + fracd == 0)
+		return HC_TYPE_STRING;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		size_t e;
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		e = digits(s, i, len);
+		if (e == 0)
+			return HC_TYPE_STRING;
+		i += e;
+	}
+	(void)dot;
+	return i == len ? HC_TYPE_FLOAT : HC_TYPE_STRING;
+}
+
+static double parse_int(const char *s, size_t len)
+{
+	int64_t v = 0;
+	size_t i = s[0] == '+' || s[0] == '-';
+
+	for (; i < len; i++)
+		v = v * 10 + (s[i] - '0');
+	return s[0] == '-' ? -(double)v : (double)v;
+}
+
+enum hc_coltype hc_coltype_of(const char *s, size_t len, double *num)
+{
+	enum hc_coltype t;
+
+	if (len == 0)
+		return HC_TYPE_STRING;
+	if (is_digit(s[0]) || s[0] == '-' || s[0] == '+' || s[0] == '.') {
+		if (is_date(s, len)) {
+			if (len == 10)
+				return HC_TYPE_DATE;
+			if ((s[10] == 'T' || s[10] == ' ') && is_time(s, 11, len))
+				return HC_TYPE_DATETIME;
+			return HC_TYPE_STRING;
+		}
+		t = number_syntax(s, len);
+		if (t == HC_TYPE_INT) {
+			*num = parse_int(s, len);
+		} else if (t == HC_TYPE_FLOAT) {
+			char buf[64];
+			if (len >= sizeof(buf))
+				return HC_TYPE_STRING;
+			memcpy(buf, s, len); /* fields are NUL-terminated, but
+						 callers may pass slices */
+			buf[len] = '\0';
+			*num = strtod(buf, NULL);
+		}
+		return t;
+	}
+	if ((len == 4 && strncasecmp(s, "true", 4) == 0) ||
+	    (len == 5 && strncasecmp(s, "false", 5) == 0))
+		return HC_TYPE_BOOL;
+	return HC_TYPE_STRING;
+}

@@ -1,0 +1,710 @@
+/* profile.c - column profiles: adding rows, the memory budget, merging and
+ * serialising; see profile.h.  The numbers of the report are computed in
+ * profile_report.c.
+ *
+ * State file payload (lib/buf.h little-endian; wrapped with a magic and a
+ * checksum by cmd/profile.c's state file):
+ *   u32 version (1), u32 hll_p, u64 k, f64 collision, u64 seed,
+ *   u32 nnulls, nnulls strings, i64 target (as u64, ~0 for none),
+ *   u64 rows, u64 target_rows, f64 target_sum, f64 target_sum2,
+ *   u8 target_binary, u32 ncols, then per column:
+ *     string name, u64 rows, u64 nulls, 6 x u64 type counts,
+ *     u64 nnum, f64 mean, m2, min, max, u64 len_min, len_max, len_sum,
+ *     hll, u8 has_quantile [quantile], u8 exact, then
+ *       exact: u64 n, n x (string value, u64 count[, f64 tsum, u64 tcnt])
+ *       else: topk
+ */
+#include "src/profile.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "lib/mem.h"
+#include "src/profile_col.h"
+
+#define STATE_VERSION 1
+
+size_t hc_colprof_bytes(const struct hc_colprof *c)
+{
+	size_t per = sizeof(*c->cnt) + (c->tsum ? sizeof(*c->tsum) +
+						  sizeof(*c->tcnt) : 0);
+
+	return c->exact ? hc_strmap_bytes(&c->map) + c->cap * per : 0;
+}
+
+/* ---- setting up -------------------------------------------------------- */
+
+static int col_init(struct hc_profile *p, struct hc_colprof *c,
+		    const char *name, struct hc_err *err)
+{
+	c->name = hc_strdup(name);
+	if (!c->name)
+		return hc_err_nomem(err);
+	c->exact = !p->o.approx;
+	c->min = INFINITY;
+	c->max = -INFINITY;
+	c->len_min = UINT64_MAX;
+	hc_strmap_init(&c->map);
+	if (hc_hll_init(&c->hll, p->o.hll_p, err) != 0)
+		return -1;
+	if (!c->exact &&
+	    !(c->topk = hc_topk_new(HC_PROFILE_TOPK_CAPACITY, err)))
+		return -1;
+	return 0;
+}
+
+static void col_release(struct hc_colprof *c)
+{
+	hc_free(c->name);
+	hc_strmap_release(&c->map);
+	hc_free(c->cnt);
+	hc_free(c->tsum);
+	hc_free(c->tcnt);
+	hc_hll_release(&c->hll);
+	hc_topk_free(c->topk);
+	hc_quantile_free(c->q);
+}
+
+static struct hc_profile *profile_alloc(const struct hc_profile_opts *o,
+					size_t ncols, struct hc_err *err)
+{
+	struct hc_profile *p = hc_calloc(1, sizeof(*p));
+
+	if (!p) {
+		hc_err_nomem(err);
+		return NULL;
+	}
+	p->o = *o;
+	p->target_binary = 1;
+	p->nulls = hc_calloc(o->nnulls + 1, sizeof(*p->nulls));
+	p->cols = hc_calloc(ncols + 1, sizeof(*p->cols));
+	if (!p->nulls || !p->cols) {
+		hc_free(p->nulls);
+		hc_free(p->cols);
+		hc_free(p);
+		hc_err_nomem(err);
+		return NULL;
+	}
+	for (size_t i = 0; i < o->nnulls; i++)
+		if (!(p->nulls[i] = hc_strdup(o->nulls[i]))) {
+			p->o.nnulls = i;
+			hc_profile_free(p);
+			hc_err_nomem(err);
+			return NULL;
+		}
+	p->o.nulls = (const char *const *)p->nulls;
+	return p;
+}
+
+struct hc_profile *hc_profile_new(const struct hc_profile_opts *o,
+				  size_t ncols, const char *const *names,
+				  struct hc_err *err)
+{
+	struct hc_profile *p = profile_alloc(o, ncols, err);
+
+	if (!p)
+		return NULL;
+	for (size_t j = 0; j < ncols; j++) {
+		p->ncols = j + 1;
+		if (col_init(p, &p->cols[j], names[j], err) != 0) {
+			hc_profile_free(p);
+			return NULL;
+		}
+	}
+	return p;
+}
+
+void hc_profile_free(struct hc_profile *p)
+{
+	if (!p)
+		return;
+	for (size_t j = 0; j < p->ncols; j++)
+		col_release(&p->cols[j]);
+	for (size_t i = 0; i < p->o.nnulls; i++)
+		hc_free(p->nulls[i]);
+	hc_free(p->nulls);
+	hc_free(p->cols);
+	hc_free(p);
+}
+
+uint64_t hc_profile_rows(const struct hc_profile *p)
+{
+	return p->rows;
+}
+
+/* ---- adding values ----------------------------------------------------- */
+
+static int is_null(const struct hc_profile *p, const char *s, size_t len)
+{
+	if (len == 0)
+		return 1;
+	for (size_t i = 0; i < p->o.nnulls; i++)
+		if (strlen(p->nulls[i]) == len && memcmp(p->nulls[i], s, len) == 0)
+			return 1;
+	return 0;
+}
+
+static int grow_exact(struct hc_colprof *c, size_t need, int with_target)
+{
+	size_t cap = c->cap;
+	void *q;
+
+	if (need <= c->cap)
+		return 0;
+	q = c->cnt;
+	if (hc_grow(&q, &cap, need, sizeof(*c->cnt)) != 0)
+		return -1;
+	c->cnt = q;
+	if (with_target) {
+		size_t cap2 = c->cap;
+		q = c->tsum;
+		if (hc_grow(&q, &cap2, need, sizeof(*c->tsum)) != 0)
+			return -1;
+		c->tsum = q;
+		cap2 = c->cap;
+		q = c->tcnt;
+		if (hc_grow(&q, &cap2, need, sizeof(*c->tcnt)) != 0)
+			return -1;
+		c->tcnt = q;
+	}
+	c->cap = cap;
+	return 0;
+}
+
+/* Counts value s with weight w (and target sum t over tn rows). */
+static int count_value(struct hc_profile *p, struct hc_colprof *c,
+		       const char *s, size_t len, uint64_t hash, uint64_t w,
+		       double t, uint64_t tn)
+{
+	int added;
+	int64_t id;
+
+	hc_hll_add_hash(&c->hll, hash);
+	if (!c->exact)
+		return hc_topk_add(c->topk, s, len, w);
+	id = hc_strmap_intern_hashed(&c->map, s, len, hash, &added);
+	if (id < 0 || grow_exact(c, (size_t)id + 1, p->o.target >= 0) != 0)
+		return -1;
+	if (added) {
+		c->cnt[id] = 0;
+		if (c->tsum) {
+			c->tsum[id] = 0;
+			c->tcnt[id] = 0;
+		}
+	}
+	c->cnt[id] += w;
+	if (c->tsum && tn) {
+		c->tsum[id] += t;
+		c->tcnt[id] += tn;
+	}
+	return 0;
+}
+
+static int add_numeric(struct hc_profile *p, struct hc_colprof *c, double v)
+{
+	double d;
+
+	if (!c->q && !(c->q = hc_quantile_new(HC_QUANTILE_K_DEFAULT,
+					      p->o.seed, NULL)))
+		return -1;
+	c->nnum++;
+	d = v - c->mean;
+	c->mean += d / (double)c->nnum;
+	c->m2 += d * (v - c->mean);
+	if (v < c->min)
+		c->min = v;
+	if (v > c->max)
+		c->max = v;
+	return hc_quantile_add(c->q, v);
+}
+
+static int add_field(struct hc_profile *p, struct hc_colprof *c,
+		     const char *s, size_t len, uint64_t hash, double t)
+{
+	enum hc_coltype ty;
+	double num = 0;
+
+	c->rows++;
+	if (is_null(p, s, len)) {
+		c->nulls++;
+		return 0;
+	}
+	ty = hc_coltype_of(s, len, &num);
+	c->type_count[ty]++;
+	if (len < c->len_min)
+		c->len_min = len;
+	if (len > c->len_max)
+		c->len_max = len;
+	c->len_sum += len;
+	if ((ty == HC_TYPE_INT || ty == HC_TYPE_FLOAT) && isfinite(num) &&
+	    add_numeric(p, c, num) != 0)
+		return -1;
+	return count_value(p, c, s, len, hash, 1, isnan(t) ? 0 : t, !isnan(t));
+}
+
+/* Rows hashed ahead of counting: their slots' cache misses overlap
+ * instead of following one another (measured: see bench/README). */
+#define PIPE 16
+
+static int add_column(struct hc_profile *p, struct hc_colprof *c,
+		      const struct hc_csv_batch *b, size_t col,
+		      const double *target)
+{
+	uint64_t h[PIPE];
+
+	for (size_t i0 = 0; i0 < b->nrows; i0 += PIPE) {
+		size_t n = b->nrows - i0 < PIPE ? b->nrows - i0 : PIPE;
+		for (size_t k = 0; k < n; k++) {
+			size_t f = (i0 + k) * b->ncols + col;
+			h[k] = XXH3_64bits(b->buf + b->off[f], b->len[f]);
+			if (c->exact)
+				hc_strmap_prefetch(&c->map, h[k]);
+		}
+		for (size_t k = 0; k < n; k++) {
+			size_t f = (i0 + k) * b->ncols + col;
+			if (add_field(p, c, b->buf + b->off[f], b->len[f], h[k],
+				      target ? target[i0 + k] : NAN) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- the memory budget ------------------------------------------------- */
+
+struct count_id {
+	uint64_t count;
+	uint32_t id;
+};
+
+/* Decreasing count, then increasing id (first seen first): a total order,
+ * so the result does not depend on qsort's internals. */
+static int cmp_count_desc(const void *a, const void *b)
+{
+	const struct count_id *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Moves an exact column to Space-Saving, heaviest values first so that
+ * they are the ones held exactly. */
+static int to_approx(struct hc_colprof *c, struct hc_err *err)
+{
+	size_t n = hc_strmap_count(&c->map);
+	struct count_id *order = hc_mallocarray(n ? n : 1, sizeof(*order));
+
+	if (!order)
+		return hc_err_nomem(err);
+	c->topk = hc_topk_new(HC_PROFILE_TOPK_CAPACITY, err);
+	if (!c->topk) {
+		hc_free(order);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		order[i].count = c->cnt[i];
+		order[i].id = (uint32_t)i;
+	}
+	qsort(order, n, sizeof(*order), cmp_count_desc);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *v = hc_strmap_key(&c->map, order[i].id, &len);
+		if (hc_topk_add(c->topk, v, len, order[i].count) != 0) {
+			hc_free(order);
+			return hc_err_nomem(err);
+		}
+	}
+	hc_free(order);
+	hc_strmap_release(&c->map);
+	hc_free(c->cnt);
+	hc_free(c->tsum);
+	hc_free(c->tcnt);
+	c->cnt = NULL;
+	c->tsum = NULL;
+	c->tcnt = NULL;
+	c->cap = 0;
+	c->exact = 0;
+	return 0;
+}
+
+/* While exact columns hold more than the budget, the largest goes
+ * approximate. */
+static int enforce_budget(struct hc_profile *p, struct hc_err *err)
+{
+	for (;;) {
+		size_t total = 0, big = 0;
+		struct hc_colprof *largest = NULL;
+
+		for (size_t j = 0; j < p->ncols; j++) {
+			size_t b = hc_colprof_bytes(&p->cols[j]);
+			total += b;
+			if (b > big) {
+				big = b;
+				largest = &p->cols[j];
+			}
+		}
+		if (total <= p->o.memory || !largest)
+			return 0;
+		if (to_approx(largest, err) != 0)
+			return -1;
+	}
+}
+
+int hc_profile_add_batch(struct hc_profile *p, const struct hc_csv_batch *b,
+			 const size_t *cols, const double *target,
+			 struct hc_err *err)
+{
+	for (size_t i = 0; target && i < b->nrows; i++) {
+		double t = target[i];
+		if (isnan(t))
+			continue;
+		p->target_rows++;
+		p->target_sum += t;
+		p->target_sum2 += t * t;
+		if (t != 0 && t != 1)
+			p->target_binary = 0;
+	}
+	/* Column by column: each column's state stays in cache. */
+	for (size_t j = 0; j < p->ncols; j++)
+		if (add_column(p, &p->cols[j], b, cols[j], target) != 0)
+			return hc_err_nomem(err);
+	p->rows += b->nrows;
+	return enforce_budget(p, err);
+}
+
+/* ---- merging ----------------------------------------------------------- */
+
+/* Adds src's exact values into dst (exact or approximate). */
+static int merge_exact_values(struct hc_profile *p, struct hc_colprof *d,
+			      const struct hc_colprof *s)
+{
+	size_t n = hc_strmap_count(&s->map);
+
+	for (size_t id = 0; id < n; id++) {
+		size_t len;
+		const char *v = hc_strmap_key(&s->map, id, &len);
+		uint64_t h = XXH3_64bits(v, len);
+		int added;
+		int64_t did;
+
+		if (!d->exact) {
+			if (hc_topk_add(d->topk, v, len, s->cnt[id]) != 0)
+				return -1;
+			continue;
+		}
+		did = hc_strmap_intern_hashed(&d->map, v, len, h, &added);
+		if (did < 0 || grow_exact(d, (size_t)did + 1, p->o.target >= 0) != 0)
+			return -1;
+		if (added) {
+			d->cnt[did] = 0;
+			if (d->tsum) {
+				d->tsum[did] = 0;
+				d->tcnt[did] = 0;
+			}
+		}
+		d->cnt[did] += s->cnt[id];
+		if (d->tsum && s->tsum) {
+			d->tsum[did] += s->tsum[id];
+			d->tcnt[did] += s->tcnt[id];
+		}
+	}
+	return 0;
+}
+
+static void merge_moments(struct hc_colprof *d, const struct hc_colprof *s)
+{
+	uint64_t n = d->nnum + s->nnum;
+	double delta = s->mean - d->mean;
+
+	if (s->nnum == 0)
+		return;
+	d->m2 += s->m2 + delta * delta * (double)d->nnum * (double)s->nnum / (double)n;
+	d->mean += delta * (double)s->nnum / (double)n;
+	d->nnum = n;
+	d->min = s->min < d->min ? s->min : d->min;
+	d->max = s->max > d->max ? s->max : d->max;
+}
+
+static int merge_col(struct hc_profile *p, struct hc_colprof *d,
+		     const struct hc_colprof *s, struct hc_err *err)
+{
+	d->rows += s->rows;
+	d->nulls += s->nulls;
+	for (int t = 0; t < HC_TYPE_COUNT; t++)
+		d->type_count[t] += s->type_count[t];
+	merge_moments(d, s);
+	d->len_min = s->len_min < d->len_min ? s->len_min : d->len_min;
+	d->len_max = s->len_max > d->len_max ? s->len_max : d->len_max;
+	d->len_sum += s->len_sum;
+	if (s->q) {
+		if (!d->q && !(d->q = hc_quantile_new(HC_QUANTILE_K_DEFAULT,
+						      p->o.seed, err)))
+			return -1;
+		if (hc_quantile_merge(d->q, s->q, err) != 0)
+			return -1;
+	}
+	if (hc_hll_merge(&d->hll, &s->hll, err) != 0)
+		return -1;
+	if (s->exact)
+		return merge_exact_values(p, d, s) == 0 ? 0 : hc_err_nomem(err);
+	if (d->exact && to_approx(d, err) != 0)
+		return -1;
+	return hc_topk_merge(d->topk, s->topk, err);
+}
+
+int hc_profile_merge(struct hc_profile *dst, const struct hc_profile *src,
+		     struct hc_err *err)
+{
+	if (dst->ncols != src->ncols)
+		return hc_err_set(err, HC_ERR_DATA,
+				  "profiles of %zu and %zu columns cannot be merged",
+				  dst->ncols, src->ncols);
+	for (size_t j = 0; j < dst->ncols; j++)
+		if (strcmp(dst->cols[j].name, src->cols[j].name) != 0)
+			return hc_err_set(err, HC_ERR_DATA,
+					  "column %zu is '%s' in one profile and '%s' in the other",
+					  j + 1, dst->cols[j].name, src->cols[j].name);
+	if (dst->o.hll_p != src->o.hll_p || dst->o.target != src->o.target)
+		return hc_err_set(err, HC_ERR_DATA,
+				  "profiles made with different --hll-precision or --target cannot be merged");
+	dst->rows += src->rows;
+	dst->target_rows += src->target_rows;
+	dst->target_sum += src->target_sum;
+	dst->target_sum2 += src->target_sum2;
+	dst->target_binary &= src->target_binary;
+	for (size_t j = 0; j < dst->ncols; j++)
+		if (merge_col(dst, &dst->cols[j], &src->cols[j], err) != 0)
+			return -1;
+	return enforce_budget(dst, err);
+}
+
+/* ---- serialising ------------------------------------------------------- */
+
+static int put_col(const struct hc_profile *p, const struct hc_colprof *c,
+		   struct hc_buf *b)
+{
+	hc_buf_put_str(b, c->name, strlen(c->name));
+	hc_buf_put_u64(b, c->rows);
+	hc_buf_put_u64(b, c->nulls);
+	for (int t = 0; t < HC_TYPE_COUNT; t++)
+		hc_buf_put_u64(b, c->type_count[t]);
+	hc_buf_put_u64(b, c->nnum);
+	hc_buf_put_f64(b, c->mean);
+	hc_buf_put_f64(b, c->m2);
+	hc_buf_put_f64(b, c->min);
+	hc_buf_put_f64(b, c->max);
+	hc_buf_put_u64(b, c->len_min);
+	hc_buf_put_u64(b, c->len_max);
+	hc_buf_put_u64(b, c->len_sum);
+	hc_hll_serialize(&c->hll, b);
+	hc_buf_put_u8(b, c->q != NULL);
+	if (c->q)
+		hc_quantile_serialize(c->q, b);
+	hc_buf_put_u8(b, (uint8_t)c->exact);
+	if (!c->exact)
+		return hc_topk_serialize(c->topk, b);
+	hc_buf_put_u64(b, hc_strmap_count(&c->map));
+	for (size_t id = 0; id < hc_strmap_count(&c->map); id++) {
+		size_t len;
+		const char *v = hc_strmap_key(&c->map, id, &len);
+		hc_buf_put_str(b, v, len);
+		hc_buf_put_u64(b, c->cnt[id]);
+		if (p->o.target >= 0) {
+			hc_buf_put_f64(b, c->tsum[id]);
+			hc_buf_put_u64(b, c->tcnt[id]);
+		}
+	}
+	return b->failed ? -1 : 0;
+}
+
+int hc_profile_serialize(const struct hc_profile *p, struct hc_buf *b)
+{
+	hc_buf_put_u32(b, STATE_VERSION);
+	hc_buf_put_u32(b, p->o.hll_p);
+	hc_buf_put_u64(b, p->o.k);
+	hc_buf_put_f64(b, p->o.collision);
+	hc_buf_put_u64(b, p->o.seed);
+	hc_buf_put_u32(b, (uint32_t)p->o.nnulls);
+	for (size_t i = 0; i < p->o.nnulls; i++)
+		hc_buf_put_str(b, p->nulls[i], strlen(p->nulls[i]));
+	hc_buf_put_u64(b, (uint64_t)p->o.target);
+	hc_buf_put_u64(b, p->rows);
+	hc_buf_put_u64(b, p->target_rows);
+	hc_buf_put_f64(b, p->target_sum);
+	hc_buf_put_f64(b, p->target_sum2);
+	hc_buf_put_u8(b, (uint8_t)p->target_binary);
+	hc_buf_put_u32(b, (uint32_t)p->ncols);
+	for (size_t j = 0; j < p->ncols; j++)
+		if (put_col(p, &p->cols[j], b) != 0)
+			return -1;
+	return b->failed ? -1 : 0;
+}
+
+static int corrupt(struct hc_err *err, const char *what)
+{
+	return hc_err_set(err, HC_ERR_DATA, "corrupted profile state: %s", what);
+}
+
+static int get_exact_values(struct hc_profile *p, struct hc_colprof *c,
+			    struct hc_cursor *cur, struct hc_err *err)
+{
+	uint64_t n;
+
+	if (hc_get_u64(cur, &n) != 0 || n > hc_cursor_left(cur) / 12)
+		return corrupt(err, "value count");
+	for (uint64_t i = 0; i < n; i++) {
+		const char *v;
+		size_t len;
+		uint64_t cnt, tcnt = 0;
+		double tsum = 0;
+
+		if (hc_get_str(cur, &v, &len) != 0 || hc_get_u64(cur, &cnt) != 0 ||
+		    (p->o.target >= 0 && (hc_get_f64(cur, &tsum) != 0 ||
+					  hc_get_u64(cur, &tcnt) != 0)))
+			return corrupt(err, "truncated values");
+		if (cnt == 0 || cnt > c->rows)
+			return corrupt(err, "a value count out of range");
+		if (hc_strmap_find(&c->map, v, len) >= 0)
+			return corrupt(err, "a value listed twice");
+		/* count_value would also feed the HyperLogLog: it already
+		 * holds these values, and adding again changes nothing. */
+		if (count_value(p, c, v, len, XXH3_64bits(v, len), cnt, tsum,
+				tcnt) != 0)
+			return hc_err_nomem(err);
+	}
+	return 0;
+}
+
+static int get_col(struct hc_profile *p, struct hc_colprof *c,
+		   struct hc_cursor *cur, struct hc_err *err)
+{
+	const char *name;
+	size_t len;
+	uint8_t has_q, exact;
+
+	if (hc_get_str(cur, &name, &len) != 0)
+		return corrupt(err, "column name");
+	if (!(c->name = hc_strndup(name, len)))
+		return hc_err_nomem(err);
+	hc_get_u64(cur, &c->rows);
+	hc_get_u64(cur, &c->nulls);
+	for (int t = 0; t < HC_TYPE_COUNT; t++)
+		hc_get_u64(cur, &c->type_count[t]);
+	hc_get_u64(cur, &c->nnum);
+	hc_get_f64(cur, &c->mean);
+	hc_get_f64(cur, &c->m2);
+	hc_get_f64(cur, &c->min);
+	hc_get_f64(cur, &c->max);
+	hc_get_u64(cur, &c->len_min);
+	hc_get_u64(cur, &c->len_max);
+	hc_get_u64(cur, &c->len_sum);
+	if (cur->bad || c->nulls > c->rows)
+		return corrupt(err, "column counts");
+	hc_strmap_init(&c->map);
+	if (hc_hll_deserialize(&c->hll, cur, err) != 0)
+		return -1;
+	if (c->hll.p != p->o.hll_p)
+		return corrupt(err, "HyperLogLog precision");
+	if (hc_get_u8(cur, &has_q) != 0 || has_q > 1)
+		return corrupt(err, "quantile flag");
+	if (has_q && !(c->q = hc_quantile_deserialize(cur, err)))
+		return -1;
+	if (hc_get_u8(cur, &exact) != 0 || exact > 1)
+		return corrupt(err, "exact flag");
+	c->exact = exact;
+	if (!exact)
+		return (c->topk = hc_topk_deserialize(cur, err)) ? 0 : -1;
+	return get_exact_values(p, c, cur, err);
+}
+
+static int get_header(struct hc_profile_opts *o, struct hc_cursor *cur,
+		      const char ***nulls, struct hc_err *err)
+{
+	uint32_t version, p, nn;
+	uint64_t target;
+
+	if (hc_get_u32(cur, &version) != 0 || version != STATE_VERSION)
+		return corrupt(err, "unknown version");
+	if (hc_get_u32(cur, &p) != 0 || p < HC_HLL_P_MIN || p > HC_HLL_P_MAX ||
+	    hc_get_u64(cur, &o->k) != 0 || o->k > 1000000 ||
+	    hc_get_f64(cur, &o->collision) != 0 || hc_get_u64(cur, &o->seed) != 0 ||
+	    hc_get_u32(cur, &nn) != 0 || nn > 1024)
+		return corrupt(err, "options");
+	o->hll_p = p;
+	o->nnulls = nn;
+	*nulls = hc_calloc(nn + 1, sizeof(**nulls));
+	if (!*nulls)
+		return hc_err_nomem(err);
+	for (uint32_t i = 0; i < nn; i++) {
+		const char *s;
+		size_t len;
+		char *d;
+		if (hc_get_str(cur, &s, &len) != 0)
+			return corrupt(err, "null tokens");
+		if (!(d = hc_strndup(s, len)))
+			return hc_err_nomem(err);
+		(*nulls)[i] = d;
+	}
+	o->nulls = *nulls;
+	if (hc_get_u64(cur, &target) != 0)
+		return corrupt(err, "target");
+	o->target = (long)(int64_t)target;
+	return 0;
+}
+
+struct hc_profile *hc_profile_deserialize(struct hc_cursor *cur,
+					  uint64_t memory,
+					  struct hc_err *err)
+{
+	struct hc_profile_opts o = {.memory = memory};
+	const char **nulls = NULL;
+	struct hc_profile *p = NULL;
+	uint32_t ncols;
+	uint8_t binary;
+
+	if (get_header(&o, cur, &nulls, err) != 0)
+		goto done;
+	if (!(p = profile_alloc(&o, 0, err)))
+		goto done;
+	hc_get_u64(cur, &p->rows);
+	hc_get_u64(cur, &p->target_rows);
+	hc_get_f64(cur, &p->target_sum);
+	hc_get_f64(cur, &p->target_sum2);
+	hc_get_u8(cur, &binary);
+	p->target_binary = binary;
+	if (hc_get_u32(cur, &ncols) != 0 || ncols == 0 ||
+	    ncols > HC_CSV_MAX_COLS || ncols > hc_cursor_left(cur) / 64 ||
+	    (o.target >= 0 && (uint64_t)o.target >= ncols)) {
+		corrupt(err, "column count");
+		goto fail;
+	}
+	hc_free(p->cols);
+	if (!(p->cols = hc_calloc(ncols, sizeof(*p->cols)))) {
+		hc_err_nomem(err);
+		goto fail;
+	}
+	for (uint32_t j = 0; j < ncols; j++) {
+		p->ncols = j + 1;
+		p->cols[j].exact = 1;
+		if (get_col(p, &p->cols[j], cur, err) != 0)
+			goto fail;
+	}
+	if (hc_cursor_left(cur) != 0) {
+		corrupt(err, "bytes after the last column");
+		goto fail;
+	}
+	if (enforce_budget(p, err) != 0)
+		goto fail;
+	goto done;
+fail:
+	hc_profile_free(p);
+	p = NULL;
+done:
+	for (size_t i = 0; nulls && i < o.nnulls; i++)
+		hc_free((void *)nulls[i]);
+	hc_free(nulls);
+	return p;
+}

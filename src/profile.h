@@ -1,0 +1,80 @@
+/* profile.h - column profiles: types, nulls, distinct counts, top values
+ *
+ * The core of `hicard profile`.  Rows arrive in batches (lib/csv_read.h);
+ * each column keeps:
+ *   - type counts and null count (null tokens are configurable);
+ *   - distinct values counted exactly in a string map while all exact
+ *     columns together fit the memory budget; past it, the column holding
+ *     the most memory switches to a HyperLogLog for its distinct count and
+ *     a Space-Saving sketch (seeded with the exact counts so far, heaviest
+ *     first) for its top values.  A HyperLogLog is fed from the first row
+ *     either way, so the switch loses nothing;
+ *   - Welford moments and a KLL sketch of numeric values, byte lengths;
+ *   - with a target, per-value target sums (exact mode only).
+ * Profiles serialise and merge, so shards profiled apart and merged give
+ * the whole file's result: exactly while exact, within the sketches'
+ * bounds once approximate.
+ *
+ * The report is a cJSON document whose keys man/hicard-profile.1 lists.
+ */
+#ifndef HC_PROFILE_H
+#define HC_PROFILE_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/buf.h"
+#include "lib/csv_read.h"
+#include "lib/err.h"
+
+struct hc_profile_opts {
+	uint64_t memory;     /* bytes for exact counting, all columns */
+	unsigned hll_p;      /* HyperLogLog precision */
+	size_t k;            /* top values reported */
+	int approx;          /* sketches from the first row */
+	const char *const *nulls; /* null tokens (besides the empty value) */
+	size_t nnulls;
+	long target;         /* the target column's index, or -1 */
+	double collision;    /* collision rate for the hashing advice */
+	uint64_t seed;       /* for the quantile sketches' coins */
+};
+
+/* Space-Saving counters per approximate column: enough to rank the top
+ * 1000 values (the coverage report) with an error of at most N/10000. */
+#define HC_PROFILE_TOPK_CAPACITY 10000
+
+struct hc_profile;
+
+/* A profile of ncols columns named names (copied).  NULL with err set. */
+struct hc_profile *hc_profile_new(const struct hc_profile_opts *o,
+				  size_t ncols, const char *const *names,
+				  struct hc_err *err);
+void hc_profile_free(struct hc_profile *p);
+
+/* Adds the rows of a batch: profile column j reads the batch's field
+ * cols[j].  target (NULL without a target column) holds one value per row
+ * of the batch, NaN where the row has none.  0, or -1 with err set (out of
+ * memory). */
+int hc_profile_add_batch(struct hc_profile *p, const struct hc_csv_batch *b,
+			 const size_t *cols, const double *target,
+			 struct hc_err *err);
+
+uint64_t hc_profile_rows(const struct hc_profile *p);
+
+/* The report.  NULL with err set (out of memory). */
+cJSON *hc_profile_report(const struct hc_profile *p, struct hc_err *err);
+
+/* dst = dst ∪ src: same columns (by name and order) and options needed. */
+int hc_profile_merge(struct hc_profile *dst, const struct hc_profile *src,
+		     struct hc_err *err);
+
+/* The whole profiling state, for `--sketch-out` and `--merge`. */
+int hc_profile_serialize(const struct hc_profile *p, struct hc_buf *b);
+/* o supplies what the state does not fix (the memory budget, k, nulls are
+ * taken from the state).  NULL with err set (HC_ERR_DATA: corrupted). */
+struct hc_profile *hc_profile_deserialize(struct hc_cursor *c,
+					  uint64_t memory,
+					  struct hc_err *err);
+
+#endif

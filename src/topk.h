@@ -1,0 +1,69 @@
+/* topk.h - Space-Saving heavy hitters over strings (Metwally et al. 2005)
+ *
+ * Keeps at most `capacity` counters.  A new value with all counters in use
+ * replaces the counter with the smallest count c_min and starts at
+ * c_min + 1 with error c_min.  Guarantees, for a stream of N items:
+ * every value with true count > N / capacity is held, and for each held
+ * value  count - error <= true count <= count,  with error <= N / capacity.
+ * Updates are O(1) amortised: a string map finds a value's counter and the
+ * counters sit in a "stream summary" (buckets of equal count in increasing
+ * order), as in the paper.
+ *
+ * Merge (Agarwal et al., "Mergeable summaries", 2012): counts and errors of
+ * equal values add; a value missing from one side is charged that side's
+ * minimum count (as count and as error) when that side is full; then the
+ * largest `capacity` counters are kept.  The bound after merging is
+ * (N1 + N2) / capacity.
+ *
+ * Ownership: the sketch owns copies of the values it holds.
+ */
+#ifndef HC_TOPK_H
+#define HC_TOPK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/buf.h"
+#include "lib/err.h"
+
+struct hc_topk; /* opaque */
+
+struct hc_topk_item {
+	const char *value; /* owned by the sketch; valid until it changes */
+	size_t len;
+	uint64_t count;    /* an upper bound of the true count */
+	uint64_t error;    /* count - error is a lower bound */
+};
+
+/* NULL with err set (capacity 0 or above 2^24: HC_ERR_USAGE; memory). */
+struct hc_topk *hc_topk_new(size_t capacity, struct hc_err *err);
+void hc_topk_free(struct hc_topk *t);
+
+/* Counts one occurrence (weight w >= 1) of value.  0, or -1 (memory). */
+int hc_topk_add(struct hc_topk *t, const char *value, size_t len, uint64_t w);
+
+/* Items seen in all (the N of the bound) and the current bound N/capacity
+ * (0 while fewer values than capacity have been seen: counts are exact). */
+uint64_t hc_topk_total(const struct hc_topk *t);
+uint64_t hc_topk_max_error(const struct hc_topk *t);
+size_t hc_topk_capacity(const struct hc_topk *t);
+/* Bytes of memory the sketch holds (for memory budgets); O(capacity + the
+ * bytes of the held values), whatever the number of values seen. */
+size_t hc_topk_bytes(const struct hc_topk *t);
+
+/* The top k held items by count (ties: by smaller error, then by value's
+ * bytes), into items[0..n); returns n <= k.  The array is the caller's;
+ * value pointers stay valid until the next add or merge. */
+size_t hc_topk_top(const struct hc_topk *t, size_t k,
+		   struct hc_topk_item *items);
+
+/* dst = merge(dst, src); capacities must be equal.  -1 with err set. */
+int hc_topk_merge(struct hc_topk *dst, const struct hc_topk *src,
+		  struct hc_err *err);
+
+/* Serialised form: u32 capacity, u64 total, u32 n, then n items of
+ * (u32 len, bytes, u64 count, u64 error) in decreasing count order. */
+int hc_topk_serialize(const struct hc_topk *t, struct hc_buf *b);
+struct hc_topk *hc_topk_deserialize(struct hc_cursor *c, struct hc_err *err);
+
+#endif
