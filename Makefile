@@ -105,7 +105,8 @@ asan:
 valgrind: $(BIN) $(UNIT_BIN) $(TOOLS)
 	CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full \
 	  --errors-for-leak-kinds=definite $(UNIT_BIN)
-	HICARD=$(BIN) GENDATA=$(BUILD)/gendata HICARD_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	HICARD=$(BIN) GENDATA=$(BUILD)/gendata WALK_STEP=9 \
+	  HICARD_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 	  sh tests/cli/run.sh tests/cli/*.test
 
 # The main job on bundled data; grows as subcommands land.

@@ -17,6 +17,7 @@
 #include "lib/report.h"
 #include "lib/select.h"
 #include "lib/statefile.h"
+#include "lib/team.h"
 #include "src/hll.h"
 #include "src/profile.h"
 
@@ -24,6 +25,7 @@
 #define STATE_VERSION 1
 #define NULLS_DEFAULT "NA,NULL,\\N,NaN"
 #define NULLS_MAX 64
+#define APPROX_HLL_P 16
 
 static const char *const usage[] = {
 	"hicard profile [-s COLS] [-k N] [--target COL] [--memory SIZE] [--approx] [--json|--csv|--table] [--sketch-out FILE] [FILE]",
@@ -216,6 +218,89 @@ static int plan(const struct profile_opts *o, struct hc_csv_reader *csv,
 	return 0;
 }
 
+/* What the workers of one batch share. */
+struct batch_task {
+	struct hc_profile *p;
+	const struct hc_csv_batch *b;
+	const size_t *cols;
+	const double *target;
+	int failed;
+};
+
+static void count_columns(void *arg, struct hc_team *t)
+{
+	struct batch_task *bt = arg;
+	size_t n = hc_profile_ncols(bt->p), j;
+
+	while ((j = hc_team_next(t)) < n)
+		if (hc_profile_add_column(bt->p, j, bt->b, bt->cols[j], bt->target) != 0)
+			__atomic_store_n(&bt->failed, 1, __ATOMIC_RELAXED);
+}
+
+/* The target values of batch b into *t (grown as needed), or NULL. */
+static int batch_target(const struct hc_profile_opts *po, struct hc_csv_reader *csv,
+			const struct hc_selection *sel, const struct hc_csv_batch *b,
+			double **t, size_t *cap, struct hc_err *err)
+{
+	void *q = *t;
+
+	if (po->target < 0)
+		return 0;
+	if (hc_grow(&q, cap, b->nrows, sizeof(**t)) != 0)
+		return hc_err_nomem(err);
+	*t = q;
+	return parse_target(csv, b, sel->idx[po->target], *t, err);
+}
+
+/* Reads batches and counts them: with a team, the workers count batch k
+ * while this thread reads batch k + 1 (the reader keeps both valid). */
+static int count_batches(const struct profile_opts *o, struct hc_profile_opts *po,
+			 struct hc_csv_reader *csv, const struct hc_selection *sel,
+			 struct hc_profile *p, struct hc_team *team, struct hc_err *err)
+{
+	double *t[2] = {NULL, NULL};
+	size_t cap[2] = {0, 0};
+	const struct hc_csv_batch *b, *next;
+	struct hc_progress prog;
+	int cur = 0, rc, rc2;
+
+	hc_progress_start(&prog, "profile", hc_csv_bytes_total(csv), o->c.quiet);
+	rc = hc_csv_next_batch(csv, &b, err);
+	if (rc == 1)
+		rc = batch_target(po, csv, sel, b, &t[cur], &cap[cur], err) == 0 ? 1 : -1;
+	while (rc == 1) {
+		const double *tt = po->target >= 0 ? t[cur] : NULL;
+		struct batch_task bt = {p, b, sel->idx, tt, 0};
+
+		if (team)
+			hc_team_start(team, count_columns, &bt, hc_profile_ncols(p));
+		else if (hc_profile_add_batch(p, b, sel->idx, tt, err) != 0)
+			break;
+		rc2 = hc_csv_next_batch(csv, &next, err);
+		if (rc2 == 1 && batch_target(po, csv, sel, next, &t[cur ^ 1], &cap[cur ^ 1], err) != 0)
+			rc2 = -1;
+		if (team) {
+			hc_team_wait(team);
+			if (bt.failed) {
+				rc = hc_err_nomem(err);
+				break;
+			}
+			if (hc_profile_end_batch(p, b, tt, err) != 0) {
+				rc = -1;
+				break;
+			}
+		}
+		hc_progress_update(&prog, hc_csv_bytes_read(csv), hc_profile_rows(p));
+		b = next;
+		cur ^= 1;
+		rc = rc2;
+	}
+	hc_progress_end(&prog);
+	hc_free(t[0]);
+	hc_free(t[1]);
+	return rc == 0 ? 0 : -1;
+}
+
 static int profile_file(const struct profile_opts *o, struct hc_profile_opts *po,
 			const char *path, struct hc_profile **out,
 			struct hc_err *err)
@@ -224,11 +309,9 @@ static int profile_file(const struct profile_opts *o, struct hc_profile_opts *po
 	struct hc_csv_reader *csv;
 	struct hc_selection sel = {0};
 	struct hc_profile *p = NULL;
+	struct hc_team *team = NULL;
 	const char **names = NULL;
-	double *t = NULL;
-	size_t tcap = 0;
-	const struct hc_csv_batch *b;
-	struct hc_progress prog;
+	unsigned threads = o->c.threads ? (unsigned)o->c.threads : hc_ncpus();
 	int rc = -1;
 
 	if (hc_common_csv_opts(&o->c, &copts, err) != 0 ||
@@ -245,34 +328,16 @@ static int profile_file(const struct profile_opts *o, struct hc_profile_opts *po
 		names[j] = hc_csv_colname(csv, sel.idx[j]);
 	if (!(p = hc_profile_new(po, sel.n, names, err)))
 		goto done;
-	hc_progress_start(&prog, "profile", hc_csv_bytes_total(csv), o->c.quiet);
-	while ((rc = hc_csv_next_batch(csv, &b, err)) == 1) {
-		void *q = t;
-		if (po->target >= 0) {
-			if (hc_grow(&q, &tcap, b->nrows, sizeof(*t)) != 0) {
-				rc = hc_err_nomem(err);
-				break;
-			}
-			t = q;
-			if (parse_target(csv, b, sel.idx[po->target], t, err) != 0) {
-				rc = -1;
-				break;
-			}
-		}
-		if (hc_profile_add_batch(p, b, sel.idx, po->target >= 0 ? t : NULL, err) != 0) {
-			rc = -1;
-			break;
-		}
-		hc_progress_update(&prog, hc_csv_bytes_read(csv), hc_profile_rows(p));
-	}
-	hc_progress_end(&prog);
+	if (threads > 1 && !(team = hc_team_new(threads, err)))
+		goto done;
+	rc = count_batches(o, po, csv, &sel, p, team, err);
 done:
 	if (rc == 0) {
 		*out = p;
 		p = NULL;
 	}
+	hc_team_free(team);
 	hc_profile_free(p);
-	hc_free(t);
 	hc_free(names);
 	hc_selection_release(&sel);
 	hc_csv_close(csv);
@@ -353,15 +418,14 @@ static int check_opts(const struct profile_opts *o, int nargs)
 int cmd_profile(int argc, char **argv)
 {
 	struct profile_opts o = {.k = 10, .memory = 512ull << 20,
-				 .hll_p = HC_HLL_P_DEFAULT, .collision = 0.01,
-				 .nulls = NULLS_DEFAULT};
+				 .collision = 0.01, .nulls = NULLS_DEFAULT};
 	const struct hc_opt opts[] = {
 		HC_OPT_U64('k', "top", &o.k, "N", 0, 100000, "top values per column (default 10)"),
 		HC_OPT_STR(0, "target", &o.target, "COL", "a label column: how it varies across each column's values"),
 		HC_OPT_STR(0, "nulls", &o.nulls, "LIST", "null tokens besides the empty value (default NA,NULL,\\N,NaN)"),
 		HC_OPT_SIZE(0, "memory", &o.memory, "SIZE", "memory for exact distinct counts (default 512M)"),
 		HC_OPT_FLAG(0, "approx", &o.approx, "sketches from the first row: faster, bounded error"),
-		HC_OPT_U64(0, "hll-precision", &o.hll_p, "P", HC_HLL_P_MIN, HC_HLL_P_MAX, "HyperLogLog registers 2^P (default 14: 0.81% error)"),
+		HC_OPT_U64(0, "hll-precision", &o.hll_p, "P", HC_HLL_P_MIN, HC_HLL_P_MAX, "HyperLogLog registers 2^P (default 14: 0.81% error; 16 with --approx)"),
 		HC_OPT_DBL(0, "collision", &o.collision, "RATE", 1e-9, 0.999, "collision rate for the hashing advice (default 0.01)"),
 		HC_OPT_GROUP("Output:"),
 		HC_OPT_FLAG(0, "json", &o.json, "JSON (the default when stdout is not a terminal)"),
@@ -390,7 +454,10 @@ int cmd_profile(int argc, char **argv)
 	if ((status = check_opts(&o, nargs)) != 0)
 		return status;
 	po.memory = o.memory;
-	po.hll_p = (unsigned)o.hll_p;
+	/* --approx answers every distinct count from the sketch, so it gets
+	 * the precision that keeps them within 1% (0.41% standard error,
+	 * 64 KiB a column); exact mode needs the sketch only past --memory. */
+	po.hll_p = o.hll_p ? (unsigned)o.hll_p : o.approx ? APPROX_HLL_P : HC_HLL_P_DEFAULT;
 	po.k = o.k;
 	po.approx = o.approx;
 	po.collision = o.collision;

@@ -159,15 +159,17 @@ static int space_for(const char *spec, const char *name, uint64_t *space,
 	return 0;
 }
 
-/* Kinds by CSV column; SIZE_MAX-free: -1 = left out. */
+/* The frame's columns, in order: label, weight, cat, multi, num; *src
+ * (allocated here, one entry per frame column) gets each one's CSV
+ * column.  A CSV column may be named any number of times. */
 static int plan_columns(const struct show_opts *o, struct hc_csv_reader *csv,
-			struct hc_frame_schema *s, long *src, struct hc_err *err)
+			struct hc_frame_schema *s, long **srcp, struct hc_err *err)
 {
 	const char *const *names = hc_csv_colnames(csv);
 	size_t ncols = hc_csv_ncols(csv);
 	struct hc_selection cat = {0}, num = {0}, multi = {0};
 	int rc = -1;
-	long lab = -1, wt = -1;
+	long lab = -1, wt = -1, *src;
 
 	if ((o->label && (lab = hc_select_one(o->label, names, ncols, err)) < 0) ||
 	    (o->weight && (wt = hc_select_one(o->weight, names, ncols, err)) < 0) ||
@@ -175,6 +177,10 @@ static int plan_columns(const struct show_opts *o, struct hc_csv_reader *csv,
 	    (o->num && hc_select_parse(o->num, names, ncols, &num, err) != 0) ||
 	    (o->multi && hc_select_parse(o->multi, names, ncols, &multi, err) != 0))
 		goto done;
+	if (!(src = *srcp = hc_calloc(cat.n + num.n + multi.n + 2, sizeof(*src)))) {
+		hc_err_nomem(err);
+		goto done;
+	}
 	if (lab >= 0 && (src[s->ncols] = lab, !hc_frame_schema_add(s, names[lab], HC_KIND_LABEL, 1, 0, err)))
 		goto done;
 	if (wt >= 0 && (src[s->ncols] = wt, !hc_frame_schema_add(s, names[wt], HC_KIND_WEIGHT, 1, 0, err)))
@@ -247,13 +253,8 @@ static int from_csv(const struct show_opts *o, const char *path, int argc,
 	if (hc_common_csv_opts(&o->c, &copts, err) != 0 ||
 	    !(csv = hc_csv_open(path, &copts, err)))
 		return -1;
-	src = hc_calloc(hc_csv_ncols(csv) * 2 + 2, sizeof(*src));
-	if (!src) {
-		hc_err_nomem(err);
-		goto done;
-	}
 	if (hc_frame_schema_init(&s, err) != 0 ||
-	    plan_columns(o, csv, &s, src, err) != 0 ||
+	    plan_columns(o, csv, &s, &src, err) != 0 ||
 	    hc_frame_schema_set_producer(&s, argc, argv, err) != 0)
 		goto done;
 	if (!(out = hc_out_open(o->c.output, err)) ||
@@ -262,9 +263,10 @@ static int from_csv(const struct show_opts *o, const char *path, int argc,
 	if (convert_rows(csv, w, &s, src, err) == 0) {
 		rc = hc_frame_writer_close(w, err);
 		w = NULL;
-		if (rc == 0)
+		if (rc == 0) {
 			rc = hc_out_close(out, err);
-		out = NULL;
+			out = NULL;
+		}
 	}
 done:
 	hc_frame_writer_abort(w);
@@ -311,6 +313,12 @@ int cmd_show(int argc, char **argv)
 		return hc_cmd_usage("show", "--from-csv does not go with --header, --head or --format");
 	if (!o.from_csv && (o.label || o.weight || o.cat || o.num || o.space || o.multi))
 		return hc_cmd_usage("show", "--label, --weight, --cat, --multi, --num and --space need --from-csv");
+	{
+		uint64_t unused;
+		/* A malformed SPEC is an error even if no column uses it. */
+		if (space_for(o.space, "", &unused, &err) != 0)
+			return hc_cmd_fail("show", &err);
+	}
 	if (o.from_csv)
 		rc = from_csv(&o, nargs ? argv[1] : NULL, argc, argv, &err);
 	else

@@ -39,7 +39,10 @@ struct hc_csv_reader {
 	size_t ncols;      /* 0 until the first row is complete */
 	char **names;      /* ncols column names */
 
-	struct hc_csv_batch batch;
+	/* Two batches, filled in turn, so that a consumer can work on one
+	 * (in other threads) while the next is read into the other. */
+	struct hc_csv_batch batches[2];
+	struct hc_csv_batch *batch; /* the one being filled or handed out */
 	size_t handed;     /* rows of the batch already given out */
 
 	/* parse state shared with the callbacks */
@@ -87,8 +90,15 @@ static void *limited_realloc(void *p, size_t n)
 static void column_label(const struct hc_csv_reader *r, size_t j, char *buf,
 			 size_t cap)
 {
-	if (r->names && j < r->ncols && !r->opts.no_header)
-		snprintf(buf, cap, "column '%s' (%zu)", r->names[j], j + 1);
+	const char *name = NULL;
+
+	/* Until take_header has copied the names, the header is row 0 of the
+	 * batch (the first fill parses far past it). */
+	if (j < r->ncols && !r->opts.no_header)
+		name = r->names ? r->names[j]
+				: r->batch->buf + r->batch->off[j];
+	if (name)
+		snprintf(buf, cap, "column '%s' (%zu)", name, j + 1);
 	else
 		snprintf(buf, cap, "column %zu", j + 1);
 }
@@ -163,7 +173,7 @@ static int batch_reserve(struct hc_csv_batch *b, size_t len)
 static void cb_field(void *s, size_t len, void *data)
 {
 	struct hc_csv_reader *r = data;
-	struct hc_csv_batch *b = &r->batch;
+	struct hc_csv_batch *b = r->batch;
 
 	if (r->failed)
 		return;
@@ -174,6 +184,12 @@ static void cb_field(void *s, size_t len, void *data)
 		snprintf(msg, sizeof(msg), "too many fields (expected %zu)",
 			 r->ncols);
 		fail_at(r, r->row_line + r->row_nl, r->row_nfields, msg);
+		return;
+	}
+	if (len > HC_CSV_FIELD_MAX) {
+		/* libcsv's buffer may hold a block more than the limit. */
+		fail_at(r, r->row_line + r->row_nl, r->row_nfields,
+			"field larger than 64 MiB (the limit)");
 		return;
 	}
 	if (!r->ncols && r->row_nfields >= HC_CSV_MAX_COLS) {
@@ -204,7 +220,7 @@ static void cb_field(void *s, size_t len, void *data)
 static void cb_row(int c, void *data)
 {
 	struct hc_csv_reader *r = data;
-	struct hc_csv_batch *b = &r->batch;
+	struct hc_csv_batch *b = r->batch;
 	int was_cr = r->last_cr;
 
 	r->last_cr = c == '\r';
@@ -244,27 +260,27 @@ static void cb_row(int c, void *data)
 
 /* ---- filling batches -------------------------------------------------- */
 
-/* Moves the fields of an unfinished row to the front of an emptied batch. */
-static void carry_partial(struct hc_csv_batch *b)
+/* Starts batch `to` with the fields of the row that batch `from` left
+ * unfinished; `from` itself stays as it is, for its consumer. */
+static int carry_partial(struct hc_csv_reader *r, const struct hc_csv_batch *from,
+			 struct hc_csv_batch *to)
 {
-	size_t first = b->nrows * b->ncols;
-	size_t n = b->nfields - first;
-	uint32_t base;
+	size_t first = from->nrows * from->ncols;
 
-	b->nrows = 0;
-	if (n == 0) {
-		b->nfields = 0;
-		b->buf_len = 0;
-		return;
+	to->nrows = 0;
+	to->ncols = r->ncols;
+	to->nfields = 0;
+	to->buf_len = 0;
+	for (size_t k = first; k < from->nfields; k++) {
+		if (batch_reserve(to, from->len[k]) != 0)
+			return -1;
+		memcpy(to->buf + to->buf_len, from->buf + from->off[k],
+		       (size_t)from->len[k] + 1);
+		to->off[to->nfields] = (uint32_t)to->buf_len;
+		to->len[to->nfields++] = from->len[k];
+		to->buf_len += (size_t)from->len[k] + 1;
 	}
-	base = b->off[first];
-	memmove(b->buf, b->buf + base, b->buf_len - base);
-	b->buf_len -= base;
-	for (size_t k = 0; k < n; k++) {
-		b->off[k] = b->off[first + k] - base;
-		b->len[k] = b->len[first + k];
-	}
-	b->nfields = n;
+	return 0;
 }
 
 static void parse_failure(struct hc_csv_reader *r)
@@ -276,8 +292,10 @@ static void parse_failure(struct hc_csv_reader *r)
 			"malformed quoting: a quote inside an unquoted field, or text after a closing quote");
 	} else if (csv_get_buffer_size(&r->parser) + CSV_BLK_SIZE >
 		   HC_CSV_FIELD_MAX) {
-		fail_at(r, stop_line(r), r->row_nfields,
-			"field larger than 64 MiB (the limit)");
+		/* The line where the field starts, not where it hit the limit
+		 * (an unclosed quote can be millions of lines back). */
+		fail_at(r, r->row_nfields ? r->row_line + r->row_nl : r->cur_line,
+			r->row_nfields, "field larger than 64 MiB (the limit)");
 	} else {
 		hc_err_nomem(&r->err);
 		r->failed = 1;
@@ -317,9 +335,14 @@ static void parse_end(struct hc_csv_reader *r)
  * Returns 1 (rows), 0 (end), -1 (error). */
 static int fill(struct hc_csv_reader *r, struct hc_err *err)
 {
-	carry_partial(&r->batch);
+	struct hc_csv_batch *to = r->batch == &r->batches[0] ? &r->batches[1]
+							      : &r->batches[0];
+
+	if (carry_partial(r, r->batch, to) != 0)
+		return hc_err_nomem(err);
+	r->batch = to;
 	r->handed = 0;
-	while (!r->batch.nrows && !r->eof && !r->failed) {
+	while (!r->batch->nrows && !r->eof && !r->failed) {
 		size_t skip = 0;
 		ssize_t n;
 
@@ -343,7 +366,7 @@ static int fill(struct hc_csv_reader *r, struct hc_err *err)
 		*err = r->err;
 		return -1;
 	}
-	return r->batch.nrows > 0;
+	return r->batch->nrows > 0;
 }
 
 /* ---- the header ------------------------------------------------------- */
@@ -368,8 +391,8 @@ static void drop_first_row(struct hc_csv_batch *b)
 
 static int take_header(struct hc_csv_reader *r, struct hc_err *err)
 {
-	struct hc_csv_batch *b = &r->batch;
 	int rc = fill(r, err);
+	struct hc_csv_batch *b = r->batch;
 
 	if (rc < 0)
 		return -1;
@@ -414,6 +437,7 @@ struct hc_csv_reader *hc_csv_open(const char *path,
 	if (!r->opts.delim)
 		r->opts.delim = ',';
 	r->cur_line = 1;
+	r->batch = &r->batches[0];
 	r->in = hc_in_open(path, err);
 	if (!r->in)
 		goto fail;
@@ -446,14 +470,15 @@ fail:
 int hc_csv_next_batch(struct hc_csv_reader *r,
 		      const struct hc_csv_batch **batch, struct hc_err *err)
 {
-	struct hc_csv_batch *b = &r->batch;
+	struct hc_csv_batch *b;
 	int rc;
 
-	if (r->handed >= b->nrows) {
+	if (r->handed >= r->batch->nrows) {
 		rc = fill(r, err);
 		if (rc <= 0)
 			return rc;
 	}
+	b = r->batch;
 	r->handed = b->nrows;
 	*batch = b;
 	return 1;
@@ -462,14 +487,15 @@ int hc_csv_next_batch(struct hc_csv_reader *r,
 int hc_csv_next(struct hc_csv_reader *r, struct hc_csv_row *row,
 		struct hc_err *err)
 {
-	struct hc_csv_batch *b = &r->batch;
+	struct hc_csv_batch *b;
 	size_t first;
 
-	if (r->handed >= b->nrows) {
+	if (r->handed >= r->batch->nrows) {
 		int rc = fill(r, err);
 		if (rc <= 0)
 			return rc;
 	}
+	b = r->batch;
 	first = r->handed * b->ncols;
 	row->buf = b->buf;
 	row->off = b->off + first;
@@ -522,10 +548,12 @@ void hc_csv_close(struct hc_csv_reader *r)
 		for (size_t j = 0; j < r->ncols; j++)
 			hc_free(r->names[j]);
 	hc_free(r->names);
-	hc_free(r->batch.buf);
-	hc_free(r->batch.off);
-	hc_free(r->batch.len);
-	hc_free(r->batch.line);
+	for (int i = 0; i < 2; i++) {
+		hc_free(r->batches[i].buf);
+		hc_free(r->batches[i].off);
+		hc_free(r->batches[i].len);
+		hc_free(r->batches[i].line);
+	}
 	hc_free(r->chunk);
 	hc_in_close(r->in);
 	hc_free(r);

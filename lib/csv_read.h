@@ -15,8 +15,10 @@
  *
  * Rows come in batches (all the rows that one chunk completed) so that a
  * consumer can hand whole batches to threads; hc_csv_next walks them one row
- * at a time for everyone else.  A row's memory stays valid until the next
- * call that reads (hc_csv_next or hc_csv_next_batch).
+ * at a time for everyone else.  A batch stays valid until the second call
+ * that reads after the one that returned it (two batches are filled in
+ * turn), so that threads can work on one batch while the next is read; a
+ * row from hc_csv_next is likewise valid until the second next batch.
  */
 #ifndef HC_CSV_READ_H
 #define HC_CSV_READ_H

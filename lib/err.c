@@ -47,7 +47,9 @@ void hc_err_prefix(struct hc_err *err, const char *fmt, ...)
 	size_t used;
 	va_list ap;
 
-	if (!err)
+	/* Running out of memory is not the file's or the column's fault:
+	 * no position in front of it. */
+	if (!err || err->kind == HC_ERR_NOMEM)
 		return;
 	memcpy(old, err->msg, sizeof(old));
 	va_start(ap, fmt);

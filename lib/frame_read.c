@@ -67,7 +67,8 @@ static int read_preamble(struct hc_frame_reader *r, struct hc_err *err)
 		return -1;
 	if (n == 0)
 		return bad(r, err, "empty input (not a hicard frame)");
-	if (n < 8 || memcmp(pre, HC_FRAME_MAGIC, 8) != 0)
+	/* A short file that starts as the magic does is a cut frame. */
+	if (memcmp(pre, HC_FRAME_MAGIC, n < 8 ? (size_t)n : 8) != 0)
 		return bad(r, err, "not a hicard frame (wrong magic)");
 	if (n < 16)
 		return bad(r, err, "truncated in the preamble");
@@ -191,7 +192,10 @@ static int check_space(struct hc_frame_reader *r, const struct hc_frame_col *c,
 	return bad_block(r, err, msg);
 }
 
-/* Lays the column views over the payload, checking lengths as it goes. */
+/* Lays the column views over the payload, checking lengths as it goes,
+ * then the ids: only once the whole layout fits the payload exactly, so
+ * that a corrupted row count is reported as such, not as ids outside
+ * their space. */
 static int decode(struct hc_frame_reader *r, uint32_t rows, uint32_t len,
 		  struct hc_err *err)
 {
@@ -227,17 +231,24 @@ static int decode(struct hc_frame_reader *r, uint32_t rows, uint32_t len,
 		}
 		if (at + nvals * 4 > len)
 			goto short_payload;
-		if (c->kind == HC_KIND_CAT) {
+		if (c->kind == HC_KIND_CAT)
 			v->ids = (const uint32_t *)(const void *)(p + at);
-			if (check_space(r, c, v->ids, (size_t)nvals, err) != 0)
-				return -1;
-		} else {
+		else
 			v->num = (const float *)(const void *)(p + at);
-		}
 		at += nvals * 4;
 	}
 	if (at != len)
 		return bad_block(r, err, "payload longer than its rows need (corrupted file)");
+	for (size_t j = 0; j < r->schema.ncols; j++) {
+		const struct hc_frame_col *c = &r->schema.cols[j];
+		size_t nvals = c->arity == HC_ARITY_VAR
+				       ? r->starts[j][rows]
+				       : (size_t)rows * c->arity;
+
+		if (c->kind == HC_KIND_CAT &&
+		    check_space(r, c, r->views[j].ids, nvals, err) != 0)
+			return -1;
+	}
 	return 0;
 short_payload:
 	return bad_block(r, err, "payload shorter than its rows need (corrupted file)");

@@ -239,11 +239,16 @@ int hc_frame_schema_from_json(struct hc_frame_schema *s, const char *text,
 			      size_t len, struct hc_err *err)
 {
 	const cJSON *fmt, *ver, *cols, *c;
+	const char *end = NULL;
 	size_t j = 0;
 
 	memset(s, 0, sizeof(*s));
-	s->doc = cJSON_ParseWithLength(text, len);
-	if (!s->doc || !cJSON_IsObject(s->doc)) {
+	s->doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	/* cJSON stops after the first value; JSON text is that value alone. */
+	while (s->doc && end < text + len &&
+	       (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+		end++;
+	if (!s->doc || end != text + len || !cJSON_IsObject(s->doc)) {
 		hc_frame_schema_release(s);
 		return hc_err_set(err, HC_ERR_DATA,
 				  "header: not a valid JSON object");

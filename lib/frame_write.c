@@ -63,6 +63,10 @@ struct hc_frame_writer *hc_frame_writer_open(struct hc_out *out,
 
 	if (!w)
 		goto nomem;
+	if (s->ncols == 0) { /* readers refuse a header without columns */
+		hc_err_set(err, HC_ERR_DATA, "a frame needs at least one column");
+		goto fail;
+	}
 	w->out = out;
 	w->cols = s->cols;
 	w->ncols = s->ncols;
@@ -102,6 +106,8 @@ static int push_vals(struct col_buf *b, const uint32_t *v, size_t n)
 {
 	void *p = b->vals;
 
+	if (n == 0) /* a row without ids: vals may still be NULL */
+		return 0;
 	if (hc_grow(&p, &b->cap, b->n + n, sizeof(*b->vals)) != 0)
 		return -1;
 	b->vals = p;
@@ -203,7 +209,8 @@ static int flush_block(struct hc_frame_writer *w, struct hc_err *err)
 			memcpy(w->payload + at, b->counts, w->rows * 4);
 			at += w->rows * 4;
 		}
-		memcpy(w->payload + at, b->vals, b->n * 4);
+		if (b->n) /* vals is NULL while a column has had no ids */
+			memcpy(w->payload + at, b->vals, b->n * 4);
 		at += b->n * 4;
 		b->n = 0;
 	}

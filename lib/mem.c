@@ -26,14 +26,17 @@ void hc_mem_init_from_env(void)
 		fail_countdown = n;
 }
 
+/* Atomic: worker threads allocate too. */
 static int should_fail(void)
 {
-	if (fail_countdown == 0)
-		return 0;
-	if (fail_countdown == 1)
-		return 1; /* stays at 1: every later allocation fails too */
-	fail_countdown--;
-	return 0;
+	unsigned long n = __atomic_load_n(&fail_countdown, __ATOMIC_RELAXED);
+
+	while (n > 1) {
+		if (__atomic_compare_exchange_n(&fail_countdown, &n, n - 1, 0,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return 0;
+	}
+	return n == 1; /* stays at 1: every later allocation fails too */
 }
 
 void *hc_malloc(size_t n)

@@ -33,9 +33,15 @@ static void on_fatal_signal(int sig)
 static void live_add(char *path)
 {
 	if (!handlers_set) {
-		signal(SIGINT, on_fatal_signal);
-		signal(SIGTERM, on_fatal_signal);
-		signal(SIGHUP, on_fatal_signal);
+		static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+		for (int i = 0; i < 3; i++) {
+			struct sigaction old;
+			/* A signal ignored on entry (nohup, a background job of
+			 * a script) stays ignored, as in other Unix tools. */
+			if (sigaction(sigs[i], NULL, &old) == 0 &&
+			    old.sa_handler != SIG_IGN)
+				signal(sigs[i], on_fatal_signal);
+		}
 		handlers_set = 1;
 	}
 	for (int i = 0; i < LIVE_MAX; i++)
@@ -101,9 +107,29 @@ static int open_tmp(struct hc_out *o, struct hc_err *err)
 	return 0;
 }
 
+/* A path that exists and is not a regular file (a device such as
+ * /dev/null, a FIFO, /dev/stdout) is written in place: renaming a
+ * temporary file over it would replace the device, not write to it. */
+static int open_special(struct hc_out *o, struct hc_err *err)
+{
+	struct stat st;
+
+	if (stat(o->path, &st) != 0 || S_ISREG(st.st_mode))
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		return hc_err_set(err, HC_ERR_IO, "%s: is a directory", o->path);
+	o->fd = open(o->path, O_WRONLY | O_CLOEXEC);
+	if (o->fd < 0)
+		return hc_err_errno(err, HC_ERR_IO, errno, "%s: cannot open",
+				    o->path);
+	o->special = 1;
+	return 1;
+}
+
 struct hc_out *hc_out_open(const char *path, struct hc_err *err)
 {
 	struct hc_out *o = hc_calloc(1, sizeof(*o));
+	int special;
 
 	if (!o) {
 		hc_err_nomem(err);
@@ -117,7 +143,8 @@ struct hc_out *hc_out_open(const char *path, struct hc_err *err)
 		o->path = hc_strdup(path);
 		if (!o->path)
 			goto nomem;
-		if (open_tmp(o, err) != 0)
+		special = open_special(o, err);
+		if (special < 0 || (!special && open_tmp(o, err) != 0))
 			goto free_o;
 	}
 	return o;
@@ -224,7 +251,9 @@ int hc_out_float(struct hc_out *o, float v)
 	int n;
 
 	/* Integers (the common label and count case) print without %g. */
-	if (v == (float)(int32_t)v && v > -1e7f && v < 1e7f) {
+	/* Range first: casting a float outside int32_t (or inf, nan) is
+	 * undefined behaviour. */
+	if (v > -1e7f && v < 1e7f && v == (float)(int32_t)v) {
 		if (v < 0 || (v == 0 && signbit(v))) {
 			if (v == 0)
 				return hc_out_write(o, "-0", 2);
@@ -253,7 +282,11 @@ int hc_out_close(struct hc_out *o, struct hc_err *err)
 		hc_out_abort(o);
 		return -1;
 	}
-	if (o->path) {
+	if (o->special) {
+		if (close(o->fd) != 0)
+			rc = hc_err_errno(err, HC_ERR_IO, errno, "%s: write failed",
+					  o->path);
+	} else if (o->path) {
 		live_remove(o->tmp_path);
 		if (close(o->fd) != 0) {
 			rc = hc_err_errno(err, HC_ERR_IO, errno,
@@ -277,7 +310,9 @@ void hc_out_abort(struct hc_out *o)
 {
 	if (!o)
 		return;
-	if (o->path) {
+	if (o->special) {
+		close(o->fd);
+	} else if (o->path) {
 		live_remove(o->tmp_path);
 		close(o->fd);
 		unlink(o->tmp_path);

@@ -1,6 +1,7 @@
 /* parse.c - strict number parsing; see parse.h */
 #include "parse.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,9 @@ int hc_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
 
-	if (len == 0 || len > 20)
+	/* No length cap: leading zeros are digits too; the loop catches
+	 * overflow. */
+	if (len == 0)
 		return -1;
 	for (size_t i = 0; i < len; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
@@ -37,11 +40,11 @@ int hc_parse_double(const char *s, size_t len, double *out)
 		return -1;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	if (buf[0] == ' ' || buf[0] == '\t' || buf[0] == '\n')
+	if (isspace((unsigned char)buf[0])) /* strtod would skip it */
 		return -1;
 	errno = 0;
 	v = strtod(buf, &end);
-	if (*end != '\0')
+	if (end != buf + len) /* also stops at a NUL inside (ptr, len) */
 		return -1;
 	if (errno == ERANGE && (v > 1 || v < -1))
 		return -1; /* overflow; underflow to a tiny value is fine */

@@ -137,6 +137,12 @@ int hc_select_parse(const char *spec, const char *const *names,
 		}
 		any_include |= !neg;
 		p += len + (comma != NULL);
+		if (comma && !*p) { /* a trailing comma: an empty last item */
+			hc_err_set(err, HC_ERR_USAGE,
+				   "empty or overlong item in column selection '%s'",
+				   spec);
+			goto fail;
+		}
 	}
 	if (!any_include)
 		for (size_t j = 0; j < ncols; j++)

@@ -7,7 +7,7 @@
 #include "mem.h"
 
 #define INITIAL_SLOTS 64
-#define ENTRY_HEAD 8 /* u32 id, u32 length */
+#define ENTRY_HEAD 16 /* u32 id, u32 length, u64 value */
 
 void hc_strmap_init(struct hc_strmap *m)
 {
@@ -95,16 +95,16 @@ static uint64_t store_key(struct hc_strmap *m, const char *key, size_t len)
 		m->key_off = p;
 	}
 	p = m->arena;
-	if (m->arena_len == 0)
-		m->arena_len = 1; /* offset 0 marks an empty slot */
-	if (hc_grow(&p, &m->arena_cap, m->arena_len + ENTRY_HEAD + len + 1, 1) != 0)
+	/* Offset 0 marks an empty slot; entries start 8-byte aligned. */
+	off = (m->arena_len + 8) & ~(uint64_t)7;
+	if (hc_grow(&p, &m->arena_cap, off + ENTRY_HEAD + len + 1, 1) != 0)
 		return 0;
 	m->arena = p;
-	off = m->arena_len;
-	memcpy(m->arena + off, head, ENTRY_HEAD);
+	memcpy(m->arena + off, head, 8);
+	memset(m->arena + off + 8, 0, 8);
 	memcpy(m->arena + off + ENTRY_HEAD, key, len);
 	m->arena[off + ENTRY_HEAD + len] = '\0';
-	m->arena_len += ENTRY_HEAD + len + 1;
+	m->arena_len = off + ENTRY_HEAD + len + 1;
 	m->key_off[m->count] = off;
 	return off;
 }
@@ -116,32 +116,54 @@ int64_t hc_strmap_intern(struct hc_strmap *m, const char *key, size_t len,
 				       added);
 }
 
-int64_t hc_strmap_intern_hashed(struct hc_strmap *m, const char *key,
-				size_t len, uint64_t hash, int *added)
+/* The slot of key, inserting it if absent; SIZE_MAX on failure. */
+static size_t upsert(struct hc_strmap *m, const char *key, size_t len,
+		     uint32_t h, int *added)
 {
-	uint32_t h = (uint32_t)hash;
 	uint64_t off;
 	size_t i;
 
 	if (added)
 		*added = 0;
 	if (len > UINT32_MAX - 1)
-		return -1;
+		return SIZE_MAX;
 	/* Growing first keeps the load at most 3/4, so probes always end. */
 	if ((!m->slots || (m->count + 1) * 4 > (m->mask + 1) * 3) &&
 	    grow_slots(m) != 0)
-		return -1;
+		return SIZE_MAX;
 	i = probe(m, key, len, h);
 	if (m->slots[i].off)
-		return entry_id(m, m->slots[i].off);
+		return i;
 	if (m->count >= HC_STRMAP_MAX_KEYS || !(off = store_key(m, key, len)))
-		return -1;
+		return SIZE_MAX;
 	m->slots[i].hash = h;
 	m->slots[i].len = (uint32_t)len;
 	m->slots[i].off = off;
+	m->count++;
 	if (added)
 		*added = 1;
-	return (int64_t)m->count++;
+	return i;
+}
+
+int64_t hc_strmap_intern_hashed(struct hc_strmap *m, const char *key,
+				size_t len, uint64_t hash, int *added)
+{
+	size_t i = upsert(m, key, len, (uint32_t)hash, added);
+
+	return i == SIZE_MAX ? -1 : (int64_t)entry_id(m, m->slots[i].off);
+}
+
+uint64_t *hc_strmap_upsert_hashed(struct hc_strmap *m, const char *key,
+				  size_t len, uint64_t hash, int *added,
+				  uint32_t *id)
+{
+	size_t i = upsert(m, key, len, (uint32_t)hash, added);
+
+	if (i == SIZE_MAX)
+		return NULL;
+	if (id)
+		*id = entry_id(m, m->slots[i].off);
+	return (uint64_t *)(void *)(m->arena + m->slots[i].off + 8);
 }
 
 size_t hc_strmap_bytes(const struct hc_strmap *m)

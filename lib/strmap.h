@@ -6,10 +6,12 @@
  *
  * Open addressing with linear probing over 16-byte slots holding the low
  * 32 bits of the key's XXH3 hash (which also pick the slot), the key's
- * length and its offset in the arena; the arena holds each key as its id
- * and length (4 bytes each) then its bytes and a NUL.  A lookup thus touches one slot and
- * one arena line: two cache misses on a big map, where a slot of ids and
- * separate offset/length arrays would take four.  The table doubles at 3/4
+ * length and its offset in the arena; the arena holds each key, 8-byte
+ * aligned, as its id and length (4 bytes each), a 64-bit value of the
+ * caller's (a count, say), then its bytes and a NUL.  A lookup and an
+ * update of the value thus touch one slot and one arena line: two cache
+ * misses on a big map, where a slot of ids, separate offset/length arrays
+ * and a separate value array would take five.  The table doubles at 3/4
  * load, moving slots only (no key is hashed twice).  There is no deletion:
  * no user needs it, and it keeps ids dense.
  *
@@ -57,6 +59,12 @@ int64_t hc_strmap_intern(struct hc_strmap *m, const char *key, size_t len,
  * hash (seed 0) and uses it elsewhere too: each value is hashed once. */
 int64_t hc_strmap_intern_hashed(struct hc_strmap *m, const char *key,
 				size_t len, uint64_t hash, int *added);
+/* The value of key, added with value 0 if absent (then *added = 1); *id
+ * (if not NULL) gets its id.  The pointer is valid until the next
+ * insertion.  NULL when out of memory or full. */
+uint64_t *hc_strmap_upsert_hashed(struct hc_strmap *m, const char *key,
+				  size_t len, uint64_t hash, int *added,
+				  uint32_t *id);
 /* Id of key, or -1 if absent. */
 int64_t hc_strmap_find(const struct hc_strmap *m, const char *key,
 		       size_t len);
@@ -67,6 +75,21 @@ static inline void hc_strmap_prefetch(const struct hc_strmap *m,
 {
 	if (m->slots)
 		__builtin_prefetch(&m->slots[(uint32_t)hash & m->mask]);
+}
+
+/* Second stage, some iterations after the first: if the first slot for
+ * the hash (loaded by now) holds a key of that hash, starts loading its
+ * arena entry, so that the key compare does not wait for it either. */
+static inline void hc_strmap_prefetch_entry(const struct hc_strmap *m,
+					    uint64_t hash)
+{
+	const struct hc_strmap_slot *s;
+
+	if (!m->slots)
+		return;
+	s = &m->slots[(uint32_t)hash & m->mask];
+	if (s->off && s->hash == (uint32_t)hash)
+		__builtin_prefetch(m->arena + s->off);
 }
 
 static inline size_t hc_strmap_count(const struct hc_strmap *m)
@@ -85,7 +108,13 @@ static inline const char *hc_strmap_key(const struct hc_strmap *m,
 		__builtin_memcpy(&l, e + 4, 4);
 		*len = l;
 	}
-	return e + 8;
+	return e + 16;
+}
+
+/* The value of id (entries are 8-byte aligned: the cast is sound). */
+static inline uint64_t *hc_strmap_valuep(const struct hc_strmap *m, size_t id)
+{
+	return (uint64_t *)(void *)(m->arena + m->key_off[id] + 8);
 }
 
 /* Bytes of memory the map holds (for memory budgets). */

@@ -2,17 +2,23 @@
  * serialising; see profile.h.  The numbers of the report are computed in
  * profile_report.c.
  *
+ * Exact columns count values and nothing else per row (a hash, a probe,
+ * an increment); what depends only on the value is derived per distinct
+ * value when needed: for the report (hc_colprof_derive), and when a column
+ * moves to sketches or an exact shard merges into an approximate one
+ * (absorb), which feeds each distinct value with its count.
+ *
  * State file payload (lib/buf.h little-endian; wrapped with a magic and a
  * checksum by cmd/profile.c's state file):
  *   u32 version (1), u32 hll_p, u64 k, f64 collision, u64 seed,
  *   u32 nnulls, nnulls strings, i64 target (as u64, ~0 for none),
  *   u64 rows, u64 target_rows, f64 target_sum, f64 target_sum2,
  *   u8 target_binary, u32 ncols, then per column:
- *     string name, u64 rows, u64 nulls, 6 x u64 type counts,
- *     u64 nnum, f64 mean, m2, min, max, u64 len_min, len_max, len_sum,
- *     hll, u8 has_quantile [quantile], u8 exact, then
+ *     string name, u64 rows, u8 exact, then
  *       exact: u64 n, n x (string value, u64 count[, f64 tsum, u64 tcnt])
- *       else: topk
+ *       else: u64 nulls, 6 x u64 type counts, u64 nnum, f64 mean, m2,
+ *             min, max, u64 len_min, len_max, len_sum, hll,
+ *             u8 has_quantile [quantile], topk
  */
 #include "src/profile.h"
 
@@ -28,8 +34,7 @@
 
 size_t hc_colprof_bytes(const struct hc_colprof *c)
 {
-	size_t per = sizeof(*c->cnt) + (c->tsum ? sizeof(*c->tsum) +
-						  sizeof(*c->tcnt) : 0);
+	size_t per = c->tsum ? sizeof(*c->tsum) + sizeof(*c->tcnt) : 0;
 
 	return c->exact ? hc_strmap_bytes(&c->map) + c->cap * per : 0;
 }
@@ -59,7 +64,6 @@ static void col_release(struct hc_colprof *c)
 {
 	hc_free(c->name);
 	hc_strmap_release(&c->map);
-	hc_free(c->cnt);
 	hc_free(c->tsum);
 	hc_free(c->tcnt);
 	hc_hll_release(&c->hll);
@@ -79,21 +83,25 @@ static struct hc_profile *profile_alloc(const struct hc_profile_opts *o,
 	p->o = *o;
 	p->target_binary = 1;
 	p->nulls = hc_calloc(o->nnulls + 1, sizeof(*p->nulls));
+	p->nlen = hc_calloc(o->nnulls + 1, sizeof(*p->nlen));
 	p->cols = hc_calloc(ncols + 1, sizeof(*p->cols));
-	if (!p->nulls || !p->cols) {
+	if (!p->nulls || !p->nlen || !p->cols) {
 		hc_free(p->nulls);
+		hc_free(p->nlen);
 		hc_free(p->cols);
 		hc_free(p);
 		hc_err_nomem(err);
 		return NULL;
 	}
-	for (size_t i = 0; i < o->nnulls; i++)
+	for (size_t i = 0; i < o->nnulls; i++) {
 		if (!(p->nulls[i] = hc_strdup(o->nulls[i]))) {
 			p->o.nnulls = i;
 			hc_profile_free(p);
 			hc_err_nomem(err);
 			return NULL;
 		}
+		p->nlen[i] = strlen(p->nulls[i]);
+	}
 	p->o.nulls = (const char *const *)p->nulls;
 	return p;
 }
@@ -125,6 +133,7 @@ void hc_profile_free(struct hc_profile *p)
 	for (size_t i = 0; i < p->o.nnulls; i++)
 		hc_free(p->nulls[i]);
 	hc_free(p->nulls);
+	hc_free(p->nlen);
 	hc_free(p->cols);
 	hc_free(p);
 }
@@ -134,141 +143,175 @@ uint64_t hc_profile_rows(const struct hc_profile *p)
 	return p->rows;
 }
 
+size_t hc_profile_ncols(const struct hc_profile *p)
+{
+	return p->ncols;
+}
+
 /* ---- adding values ----------------------------------------------------- */
 
-static int is_null(const struct hc_profile *p, const char *s, size_t len)
+int hc_profile_is_null(const struct hc_profile *p, const char *s, size_t len)
 {
 	if (len == 0)
 		return 1;
 	for (size_t i = 0; i < p->o.nnulls; i++)
-		if (strlen(p->nulls[i]) == len && memcmp(p->nulls[i], s, len) == 0)
+		if (p->nlen[i] == len && memcmp(p->nulls[i], s, len) == 0)
 			return 1;
 	return 0;
 }
 
-static int grow_exact(struct hc_colprof *c, size_t need, int with_target)
+static int grow_target(struct hc_colprof *c, size_t need)
 {
-	size_t cap = c->cap;
+	size_t cap = c->cap, cap2 = c->cap;
 	void *q;
 
 	if (need <= c->cap)
 		return 0;
-	q = c->cnt;
-	if (hc_grow(&q, &cap, need, sizeof(*c->cnt)) != 0)
+	q = c->tsum;
+	if (hc_grow(&q, &cap, need, sizeof(*c->tsum)) != 0)
 		return -1;
-	c->cnt = q;
-	if (with_target) {
-		size_t cap2 = c->cap;
-		q = c->tsum;
-		if (hc_grow(&q, &cap2, need, sizeof(*c->tsum)) != 0)
-			return -1;
-		c->tsum = q;
-		cap2 = c->cap;
-		q = c->tcnt;
-		if (hc_grow(&q, &cap2, need, sizeof(*c->tcnt)) != 0)
-			return -1;
-		c->tcnt = q;
-	}
+	c->tsum = q;
+	q = c->tcnt;
+	if (hc_grow(&q, &cap2, need, sizeof(*c->tcnt)) != 0)
+		return -1;
+	c->tcnt = q;
 	c->cap = cap;
 	return 0;
 }
 
-/* Counts value s with weight w (and target sum t over tn rows). */
-static int count_value(struct hc_profile *p, struct hc_colprof *c,
+/* Counts value s of an exact column w times (target sum t over tn rows). */
+static int count_exact(struct hc_profile *p, struct hc_colprof *c,
 		       const char *s, size_t len, uint64_t hash, uint64_t w,
 		       double t, uint64_t tn)
 {
 	int added;
-	int64_t id;
+	uint32_t id;
+	uint64_t *v = hc_strmap_upsert_hashed(&c->map, s, len, hash, &added, &id);
 
-	hc_hll_add_hash(&c->hll, hash);
-	if (!c->exact)
-		return hc_topk_add(c->topk, s, len, w);
-	id = hc_strmap_intern_hashed(&c->map, s, len, hash, &added);
-	if (id < 0 || grow_exact(c, (size_t)id + 1, p->o.target >= 0) != 0)
+	if (!v)
+		return -1;
+	*v += w;
+	if (p->o.target < 0)
+		return 0;
+	if (grow_target(c, (size_t)id + 1) != 0)
 		return -1;
 	if (added) {
-		c->cnt[id] = 0;
-		if (c->tsum) {
-			c->tsum[id] = 0;
-			c->tcnt[id] = 0;
-		}
+		c->tsum[id] = 0;
+		c->tcnt[id] = 0;
 	}
-	c->cnt[id] += w;
-	if (c->tsum && tn) {
-		c->tsum[id] += t;
-		c->tcnt[id] += tn;
-	}
+	c->tsum[id] += t;
+	c->tcnt[id] += tn;
 	return 0;
 }
 
-static int add_numeric(struct hc_profile *p, struct hc_colprof *c, double v)
-{
-	double d;
-
-	if (!c->q && !(c->q = hc_quantile_new(HC_QUANTILE_K_DEFAULT,
-					      p->o.seed, NULL)))
-		return -1;
-	c->nnum++;
-	d = v - c->mean;
-	c->mean += d / (double)c->nnum;
-	c->m2 += d * (v - c->mean);
-	if (v < c->min)
-		c->min = v;
-	if (v > c->max)
-		c->max = v;
-	return hc_quantile_add(c->q, v);
-}
-
-static int add_field(struct hc_profile *p, struct hc_colprof *c,
-		     const char *s, size_t len, uint64_t hash, double t)
+/* Adds value s, seen w times, to an approximate column's statistics. */
+static int absorb(struct hc_profile *p, struct hc_colprof *c, const char *s,
+		  size_t len, uint64_t hash, uint64_t w)
 {
 	enum hc_coltype ty;
 	double num = 0;
 
-	c->rows++;
-	if (is_null(p, s, len)) {
-		c->nulls++;
+	if (hc_profile_is_null(p, s, len)) {
+		c->nulls += w;
 		return 0;
 	}
 	ty = hc_coltype_of(s, len, &num);
-	c->type_count[ty]++;
-	if (len < c->len_min)
-		c->len_min = len;
-	if (len > c->len_max)
-		c->len_max = len;
-	c->len_sum += len;
-	if ((ty == HC_TYPE_INT || ty == HC_TYPE_FLOAT) && isfinite(num) &&
-	    add_numeric(p, c, num) != 0)
-		return -1;
-	return count_value(p, c, s, len, hash, 1, isnan(t) ? 0 : t, !isnan(t));
+	c->type_count[ty] += w;
+	c->len_min = len < c->len_min ? len : c->len_min;
+	c->len_max = len > c->len_max ? len : c->len_max;
+	c->len_sum += len * w;
+	if ((ty == HC_TYPE_INT || ty == HC_TYPE_FLOAT) && isfinite(num)) {
+		/* Welford's update for w copies of one value at once. */
+		uint64_t n = c->nnum + w;
+		double d = num - c->mean;
+		c->m2 += d * d * (double)c->nnum * (double)w / (double)n;
+		c->mean += d * (double)w / (double)n;
+		c->nnum = n;
+		c->min = num < c->min ? num : c->min;
+		c->max = num > c->max ? num : c->max;
+		if (!c->q && !(c->q = hc_quantile_new(HC_QUANTILE_K_DEFAULT,
+						      p->o.seed, NULL)))
+			return -1;
+		for (uint64_t k = 0; k < w; k++)
+			if (hc_quantile_add(c->q, num) != 0)
+				return -1;
+	}
+	hc_hll_add_hash(&c->hll, hash);
+	return hc_topk_add(c->topk, s, len, w);
 }
 
-/* Rows hashed ahead of counting: their slots' cache misses overlap
- * instead of following one another (measured: see bench/README). */
-#define PIPE 16
+void hc_colprof_derive(const struct hc_profile *p, const struct hc_colprof *c,
+		       struct hc_colprof *d)
+{
+	size_t n = hc_strmap_count(&c->map);
+
+	memset(d, 0, sizeof(*d));
+	d->min = INFINITY;
+	d->max = -INFINITY;
+	d->len_min = UINT64_MAX;
+	for (size_t id = 0; id < n; id++) {
+		size_t len;
+		const char *s = hc_strmap_key(&c->map, id, &len);
+		uint64_t w = *hc_strmap_valuep(&c->map, id);
+		double num = 0;
+		enum hc_coltype ty;
+
+		if (hc_profile_is_null(p, s, len)) {
+			d->nulls += w;
+			continue;
+		}
+		ty = hc_coltype_of(s, len, &num);
+		d->type_count[ty] += w;
+		d->len_min = len < d->len_min ? len : d->len_min;
+		d->len_max = len > d->len_max ? len : d->len_max;
+		d->len_sum += len * w;
+		if ((ty == HC_TYPE_INT || ty == HC_TYPE_FLOAT) && isfinite(num)) {
+			d->nnum += w;
+			d->min = num < d->min ? num : d->min;
+			d->max = num > d->max ? num : d->max;
+		}
+	}
+}
+
+/* A software pipeline over the rows of a column: row i + AHEAD is hashed
+ * and its slot prefetched, row i + AHEAD/2 has its arena entry prefetched
+ * (its slot has arrived by then), row i is counted.  The cache misses of
+ * different rows then overlap instead of following one another.  Measured
+ * on the 1M-row, 84 MB mixed benchmark file (12 columns): counting values
+ * only, with the slot stage, took the CPU time from 1.9 to 1.3 s; the
+ * entry stage made no difference measurable on a loaded 2-core machine. */
+#define AHEAD 16
+#define RING 32 /* a power of two above AHEAD */
 
 static int add_column(struct hc_profile *p, struct hc_colprof *c,
 		      const struct hc_csv_batch *b, size_t col,
 		      const double *target)
 {
-	uint64_t h[PIPE];
+	uint64_t h[RING];
+	size_t n = b->nrows;
 
-	for (size_t i0 = 0; i0 < b->nrows; i0 += PIPE) {
-		size_t n = b->nrows - i0 < PIPE ? b->nrows - i0 : PIPE;
-		for (size_t k = 0; k < n; k++) {
-			size_t f = (i0 + k) * b->ncols + col;
-			h[k] = XXH3_64bits(b->buf + b->off[f], b->len[f]);
+	for (size_t i = 0; i < n + AHEAD; i++) {
+		if (i < n) {
+			size_t f = i * b->ncols + col;
+			h[i & (RING - 1)] = XXH3_64bits(b->buf + b->off[f], b->len[f]);
 			if (c->exact)
-				hc_strmap_prefetch(&c->map, h[k]);
+				hc_strmap_prefetch(&c->map, h[i & (RING - 1)]);
 		}
-		for (size_t k = 0; k < n; k++) {
-			size_t f = (i0 + k) * b->ncols + col;
-			if (add_field(p, c, b->buf + b->off[f], b->len[f], h[k],
-				      target ? target[i0 + k] : NAN) != 0)
+		if (c->exact && i >= AHEAD / 2 && i - AHEAD / 2 < n)
+			hc_strmap_prefetch_entry(&c->map, h[(i - AHEAD / 2) & (RING - 1)]);
+		if (i >= AHEAD) {
+			size_t r = i - AHEAD, f = r * b->ncols + col;
+			const char *s = b->buf + b->off[f];
+			double t = target ? target[r] : NAN;
+			int rc = c->exact
+					 ? count_exact(p, c, s, b->len[f], h[r & (RING - 1)], 1,
+						       isnan(t) ? 0 : t, !isnan(t))
+					 : absorb(p, c, s, b->len[f], h[r & (RING - 1)], 1);
+			if (rc != 0)
 				return -1;
 		}
 	}
+	c->rows += n;
 	return 0;
 }
 
@@ -290,43 +333,48 @@ static int cmp_count_desc(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Moves an exact column to Space-Saving, heaviest values first so that
- * they are the ones held exactly. */
-static int to_approx(struct hc_colprof *c, struct hc_err *err)
+/* Feeds every value of map m with its count into approximate column c,
+ * heaviest first so that Space-Saving holds those exactly. */
+static int absorb_map(struct hc_profile *p, struct hc_colprof *c,
+		      const struct hc_strmap *m, struct hc_err *err)
 {
-	size_t n = hc_strmap_count(&c->map);
+	size_t n = hc_strmap_count(m);
 	struct count_id *order = hc_mallocarray(n ? n : 1, sizeof(*order));
 
 	if (!order)
 		return hc_err_nomem(err);
-	c->topk = hc_topk_new(HC_PROFILE_TOPK_CAPACITY, err);
-	if (!c->topk) {
-		hc_free(order);
-		return -1;
-	}
 	for (size_t i = 0; i < n; i++) {
-		order[i].count = c->cnt[i];
+		order[i].count = *hc_strmap_valuep(m, i);
 		order[i].id = (uint32_t)i;
 	}
 	qsort(order, n, sizeof(*order), cmp_count_desc);
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
-		const char *v = hc_strmap_key(&c->map, order[i].id, &len);
-		if (hc_topk_add(c->topk, v, len, order[i].count) != 0) {
+		const char *v = hc_strmap_key(m, order[i].id, &len);
+		if (absorb(p, c, v, len, XXH3_64bits(v, len), order[i].count) != 0) {
 			hc_free(order);
 			return hc_err_nomem(err);
 		}
 	}
 	hc_free(order);
+	return 0;
+}
+
+/* Moves an exact column to its sketches. */
+static int to_approx(struct hc_profile *p, struct hc_colprof *c,
+		     struct hc_err *err)
+{
+	if (!(c->topk = hc_topk_new(HC_PROFILE_TOPK_CAPACITY, err)))
+		return -1;
+	c->exact = 0;
+	if (absorb_map(p, c, &c->map, err) != 0)
+		return -1;
 	hc_strmap_release(&c->map);
-	hc_free(c->cnt);
 	hc_free(c->tsum);
 	hc_free(c->tcnt);
-	c->cnt = NULL;
 	c->tsum = NULL;
 	c->tcnt = NULL;
 	c->cap = 0;
-	c->exact = 0;
 	return 0;
 }
 
@@ -348,14 +396,20 @@ static int enforce_budget(struct hc_profile *p, struct hc_err *err)
 		}
 		if (total <= p->o.memory || !largest)
 			return 0;
-		if (to_approx(largest, err) != 0)
+		if (to_approx(p, largest, err) != 0)
 			return -1;
 	}
 }
 
-int hc_profile_add_batch(struct hc_profile *p, const struct hc_csv_batch *b,
-			 const size_t *cols, const double *target,
-			 struct hc_err *err)
+int hc_profile_add_column(struct hc_profile *p, size_t j,
+			  const struct hc_csv_batch *b, size_t src_col,
+			  const double *target)
+{
+	return add_column(p, &p->cols[j], b, src_col, target);
+}
+
+int hc_profile_end_batch(struct hc_profile *p, const struct hc_csv_batch *b,
+			 const double *target, struct hc_err *err)
 {
 	for (size_t i = 0; target && i < b->nrows; i++) {
 		double t = target[i];
@@ -367,75 +421,59 @@ int hc_profile_add_batch(struct hc_profile *p, const struct hc_csv_batch *b,
 		if (t != 0 && t != 1)
 			p->target_binary = 0;
 	}
-	/* Column by column: each column's state stays in cache. */
-	for (size_t j = 0; j < p->ncols; j++)
-		if (add_column(p, &p->cols[j], b, cols[j], target) != 0)
-			return hc_err_nomem(err);
 	p->rows += b->nrows;
 	return enforce_budget(p, err);
 }
 
+int hc_profile_add_batch(struct hc_profile *p, const struct hc_csv_batch *b,
+			 const size_t *cols, const double *target,
+			 struct hc_err *err)
+{
+	/* Column by column: each column's state stays in cache. */
+	for (size_t j = 0; j < p->ncols; j++)
+		if (add_column(p, &p->cols[j], b, cols[j], target) != 0)
+			return hc_err_nomem(err);
+	return hc_profile_end_batch(p, b, target, err);
+}
+
 /* ---- merging ----------------------------------------------------------- */
 
-/* Adds src's exact values into dst (exact or approximate). */
-static int merge_exact_values(struct hc_profile *p, struct hc_colprof *d,
-			      const struct hc_colprof *s)
+/* Adds exact column s's counts into exact column d. */
+static int merge_maps(struct hc_profile *p, struct hc_colprof *d,
+		      const struct hc_colprof *s)
 {
 	size_t n = hc_strmap_count(&s->map);
 
 	for (size_t id = 0; id < n; id++) {
 		size_t len;
 		const char *v = hc_strmap_key(&s->map, id, &len);
-		uint64_t h = XXH3_64bits(v, len);
-		int added;
-		int64_t did;
+		uint64_t w = *hc_strmap_valuep(&s->map, id);
 
-		if (!d->exact) {
-			if (hc_topk_add(d->topk, v, len, s->cnt[id]) != 0)
-				return -1;
-			continue;
-		}
-		did = hc_strmap_intern_hashed(&d->map, v, len, h, &added);
-		if (did < 0 || grow_exact(d, (size_t)did + 1, p->o.target >= 0) != 0)
+		if (count_exact(p, d, v, len, XXH3_64bits(v, len), w,
+				s->tsum ? s->tsum[id] : 0,
+				s->tcnt ? s->tcnt[id] : 0) != 0)
 			return -1;
-		if (added) {
-			d->cnt[did] = 0;
-			if (d->tsum) {
-				d->tsum[did] = 0;
-				d->tcnt[did] = 0;
-			}
-		}
-		d->cnt[did] += s->cnt[id];
-		if (d->tsum && s->tsum) {
-			d->tsum[did] += s->tsum[id];
-			d->tcnt[did] += s->tcnt[id];
-		}
 	}
 	return 0;
 }
 
-static void merge_moments(struct hc_colprof *d, const struct hc_colprof *s)
+/* Adds approximate column s's statistics into approximate column d. */
+static int merge_stats(struct hc_profile *p, struct hc_colprof *d,
+		       const struct hc_colprof *s, struct hc_err *err)
 {
 	uint64_t n = d->nnum + s->nnum;
 	double delta = s->mean - d->mean;
 
-	if (s->nnum == 0)
-		return;
-	d->m2 += s->m2 + delta * delta * (double)d->nnum * (double)s->nnum / (double)n;
-	d->mean += delta * (double)s->nnum / (double)n;
-	d->nnum = n;
-	d->min = s->min < d->min ? s->min : d->min;
-	d->max = s->max > d->max ? s->max : d->max;
-}
-
-static int merge_col(struct hc_profile *p, struct hc_colprof *d,
-		     const struct hc_colprof *s, struct hc_err *err)
-{
-	d->rows += s->rows;
 	d->nulls += s->nulls;
 	for (int t = 0; t < HC_TYPE_COUNT; t++)
 		d->type_count[t] += s->type_count[t];
-	merge_moments(d, s);
+	if (s->nnum) {
+		d->m2 += s->m2 + delta * delta * (double)d->nnum * (double)s->nnum / (double)n;
+		d->mean += delta * (double)s->nnum / (double)n;
+		d->nnum = n;
+		d->min = s->min < d->min ? s->min : d->min;
+		d->max = s->max > d->max ? s->max : d->max;
+	}
 	d->len_min = s->len_min < d->len_min ? s->len_min : d->len_min;
 	d->len_max = s->len_max > d->len_max ? s->len_max : d->len_max;
 	d->len_sum += s->len_sum;
@@ -448,11 +486,20 @@ static int merge_col(struct hc_profile *p, struct hc_colprof *d,
 	}
 	if (hc_hll_merge(&d->hll, &s->hll, err) != 0)
 		return -1;
-	if (s->exact)
-		return merge_exact_values(p, d, s) == 0 ? 0 : hc_err_nomem(err);
-	if (d->exact && to_approx(d, err) != 0)
-		return -1;
 	return hc_topk_merge(d->topk, s->topk, err);
+}
+
+static int merge_col(struct hc_profile *p, struct hc_colprof *d,
+		     const struct hc_colprof *s, struct hc_err *err)
+{
+	d->rows += s->rows;
+	if (d->exact && s->exact)
+		return merge_maps(p, d, s) == 0 ? 0 : hc_err_nomem(err);
+	if (d->exact && to_approx(p, d, err) != 0)
+		return -1;
+	if (s->exact)
+		return absorb_map(p, d, &s->map, err);
+	return merge_stats(p, d, s, err);
 }
 
 int hc_profile_merge(struct hc_profile *dst, const struct hc_profile *src,
@@ -488,6 +535,21 @@ static int put_col(const struct hc_profile *p, const struct hc_colprof *c,
 {
 	hc_buf_put_str(b, c->name, strlen(c->name));
 	hc_buf_put_u64(b, c->rows);
+	hc_buf_put_u8(b, (uint8_t)c->exact);
+	if (c->exact) {
+		hc_buf_put_u64(b, hc_strmap_count(&c->map));
+		for (size_t id = 0; id < hc_strmap_count(&c->map); id++) {
+			size_t len;
+			const char *v = hc_strmap_key(&c->map, id, &len);
+			hc_buf_put_str(b, v, len);
+			hc_buf_put_u64(b, *hc_strmap_valuep(&c->map, id));
+			if (p->o.target >= 0) {
+				hc_buf_put_f64(b, c->tsum[id]);
+				hc_buf_put_u64(b, c->tcnt[id]);
+			}
+		}
+		return b->failed ? -1 : 0;
+	}
 	hc_buf_put_u64(b, c->nulls);
 	for (int t = 0; t < HC_TYPE_COUNT; t++)
 		hc_buf_put_u64(b, c->type_count[t]);
@@ -503,21 +565,7 @@ static int put_col(const struct hc_profile *p, const struct hc_colprof *c,
 	hc_buf_put_u8(b, c->q != NULL);
 	if (c->q)
 		hc_quantile_serialize(c->q, b);
-	hc_buf_put_u8(b, (uint8_t)c->exact);
-	if (!c->exact)
-		return hc_topk_serialize(c->topk, b);
-	hc_buf_put_u64(b, hc_strmap_count(&c->map));
-	for (size_t id = 0; id < hc_strmap_count(&c->map); id++) {
-		size_t len;
-		const char *v = hc_strmap_key(&c->map, id, &len);
-		hc_buf_put_str(b, v, len);
-		hc_buf_put_u64(b, c->cnt[id]);
-		if (p->o.target >= 0) {
-			hc_buf_put_f64(b, c->tsum[id]);
-			hc_buf_put_u64(b, c->tcnt[id]);
-		}
-	}
-	return b->failed ? -1 : 0;
+	return hc_topk_serialize(c->topk, b);
 }
 
 int hc_profile_serialize(const struct hc_profile *p, struct hc_buf *b)
@@ -551,7 +599,7 @@ static int corrupt(struct hc_err *err, const char *what)
 static int get_exact_values(struct hc_profile *p, struct hc_colprof *c,
 			    struct hc_cursor *cur, struct hc_err *err)
 {
-	uint64_t n;
+	uint64_t n, total = 0;
 
 	if (hc_get_u64(cur, &n) != 0 || n > hc_cursor_left(cur) / 12)
 		return corrupt(err, "value count");
@@ -565,31 +613,24 @@ static int get_exact_values(struct hc_profile *p, struct hc_colprof *c,
 		    (p->o.target >= 0 && (hc_get_f64(cur, &tsum) != 0 ||
 					  hc_get_u64(cur, &tcnt) != 0)))
 			return corrupt(err, "truncated values");
-		if (cnt == 0 || cnt > c->rows)
+		if (cnt == 0 || cnt > c->rows - total || tcnt > cnt)
 			return corrupt(err, "a value count out of range");
+		total += cnt;
 		if (hc_strmap_find(&c->map, v, len) >= 0)
 			return corrupt(err, "a value listed twice");
-		/* count_value would also feed the HyperLogLog: it already
-		 * holds these values, and adding again changes nothing. */
-		if (count_value(p, c, v, len, XXH3_64bits(v, len), cnt, tsum,
-				tcnt) != 0)
+		if (count_exact(p, c, v, len, XXH3_64bits(v, len), cnt, tsum, tcnt) != 0)
 			return hc_err_nomem(err);
 	}
+	if (total != c->rows)
+		return corrupt(err, "value counts do not add up to the rows");
 	return 0;
 }
 
-static int get_col(struct hc_profile *p, struct hc_colprof *c,
-		   struct hc_cursor *cur, struct hc_err *err)
+static int get_approx(struct hc_profile *p, struct hc_colprof *c,
+		      struct hc_cursor *cur, struct hc_err *err)
 {
-	const char *name;
-	size_t len;
-	uint8_t has_q, exact;
+	uint8_t has_q;
 
-	if (hc_get_str(cur, &name, &len) != 0)
-		return corrupt(err, "column name");
-	if (!(c->name = hc_strndup(name, len)))
-		return hc_err_nomem(err);
-	hc_get_u64(cur, &c->rows);
 	hc_get_u64(cur, &c->nulls);
 	for (int t = 0; t < HC_TYPE_COUNT; t++)
 		hc_get_u64(cur, &c->type_count[t]);
@@ -603,7 +644,7 @@ static int get_col(struct hc_profile *p, struct hc_colprof *c,
 	hc_get_u64(cur, &c->len_sum);
 	if (cur->bad || c->nulls > c->rows)
 		return corrupt(err, "column counts");
-	hc_strmap_init(&c->map);
+	hc_hll_release(&c->hll);
 	if (hc_hll_deserialize(&c->hll, cur, err) != 0)
 		return -1;
 	if (c->hll.p != p->o.hll_p)
@@ -612,12 +653,34 @@ static int get_col(struct hc_profile *p, struct hc_colprof *c,
 		return corrupt(err, "quantile flag");
 	if (has_q && !(c->q = hc_quantile_deserialize(cur, err)))
 		return -1;
-	if (hc_get_u8(cur, &exact) != 0 || exact > 1)
-		return corrupt(err, "exact flag");
-	c->exact = exact;
-	if (!exact)
-		return (c->topk = hc_topk_deserialize(cur, err)) ? 0 : -1;
-	return get_exact_values(p, c, cur, err);
+	return (c->topk = hc_topk_deserialize(cur, err)) ? 0 : -1;
+}
+
+static int get_col(struct hc_profile *p, struct hc_colprof *c,
+		   struct hc_cursor *cur, struct hc_err *err)
+{
+	const char *name;
+	size_t len;
+	uint8_t exact;
+
+	if (hc_get_str(cur, &name, &len) != 0)
+		return corrupt(err, "column name");
+	if (!(name = hc_strndup(name, len)))
+		return hc_err_nomem(err);
+	if (col_init(p, c, name, err) != 0) {
+		hc_free((char *)name);
+		return -1;
+	}
+	hc_free((char *)name);
+	if (hc_get_u64(cur, &c->rows) != 0 || hc_get_u8(cur, &exact) != 0 ||
+	    exact > 1)
+		return corrupt(err, "column header");
+	if (exact)
+		return get_exact_values(p, c, cur, err);
+	hc_topk_free(c->topk);
+	c->topk = NULL;
+	c->exact = 0;
+	return get_approx(p, c, cur, err);
 }
 
 static int get_header(struct hc_profile_opts *o, struct hc_cursor *cur,
@@ -676,7 +739,7 @@ struct hc_profile *hc_profile_deserialize(struct hc_cursor *cur,
 	hc_get_u8(cur, &binary);
 	p->target_binary = binary;
 	if (hc_get_u32(cur, &ncols) != 0 || ncols == 0 ||
-	    ncols > HC_CSV_MAX_COLS || ncols > hc_cursor_left(cur) / 64 ||
+	    ncols > HC_CSV_MAX_COLS || ncols > hc_cursor_left(cur) / 10 ||
 	    (o.target >= 0 && (uint64_t)o.target >= ncols)) {
 		corrupt(err, "column count");
 		goto fail;
@@ -688,9 +751,12 @@ struct hc_profile *hc_profile_deserialize(struct hc_cursor *cur,
 	}
 	for (uint32_t j = 0; j < ncols; j++) {
 		p->ncols = j + 1;
-		p->cols[j].exact = 1;
 		if (get_col(p, &p->cols[j], cur, err) != 0)
 			goto fail;
+		if (p->cols[j].rows != p->rows) {
+			corrupt(err, "column rows differ from the profile's");
+			goto fail;
+		}
 	}
 	if (hc_cursor_left(cur) != 0) {
 		corrupt(err, "bytes after the last column");

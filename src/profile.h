@@ -60,7 +60,19 @@ int hc_profile_add_batch(struct hc_profile *p, const struct hc_csv_batch *b,
 			 const size_t *cols, const double *target,
 			 struct hc_err *err);
 
+/* The same in two steps, for threads: hc_profile_add_column touches only
+ * column j's state, so calls for different columns may run at once; then
+ * one hc_profile_end_batch counts the rows and enforces the memory budget
+ * (always after every column of the batch, so results do not depend on
+ * the number of threads).  add_column returns 0, or -1 (out of memory). */
+int hc_profile_add_column(struct hc_profile *p, size_t j,
+			  const struct hc_csv_batch *b, size_t src_col,
+			  const double *target);
+int hc_profile_end_batch(struct hc_profile *p, const struct hc_csv_batch *b,
+			 const double *target, struct hc_err *err);
+
 uint64_t hc_profile_rows(const struct hc_profile *p);
+size_t hc_profile_ncols(const struct hc_profile *p);
 
 /* The report.  NULL with err set (out of memory). */
 cJSON *hc_profile_report(const struct hc_profile *p, struct hc_err *err);

@@ -115,12 +115,13 @@ static int cmp_item(const void *a, const void *b)
 	return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-static int rank_values(const struct hc_colprof *c, struct ranked *r)
+static int rank_values(const struct hc_profile *p, const struct hc_colprof *c,
+		       const struct hc_colprof *d, struct ranked *r)
 {
 	size_t n = c->exact ? hc_strmap_count(&c->map)
 			    : hc_topk_capacity(c->topk);
 
-	r->nonnull = c->rows - c->nulls;
+	r->nonnull = c->rows - d->nulls;
 	r->exact = c->exact;
 	r->items = hc_calloc(n ? n : 1, sizeof(*r->items));
 	if (!r->items)
@@ -133,13 +134,17 @@ static int rank_values(const struct hc_colprof *c, struct ranked *r)
 			r->distinct = (double)r->n;
 		return 0;
 	}
+	r->n = 0;
 	for (size_t id = 0; id < n; id++) {
-		r->items[id].value = hc_strmap_key(&c->map, id, &r->items[id].len);
-		r->items[id].count = c->cnt[id];
+		struct hc_topk_item *it = &r->items[r->n];
+		it->value = hc_strmap_key(&c->map, id, &it->len);
+		if (hc_profile_is_null(p, it->value, it->len))
+			continue;
+		it->count = *hc_strmap_valuep(&c->map, id);
+		r->n++;
 	}
-	qsort(r->items, n, sizeof(*r->items), cmp_item);
-	r->n = n;
-	r->distinct = (double)n;
+	qsort(r->items, r->n, sizeof(*r->items), cmp_item);
+	r->distinct = (double)r->n;
 	return 0;
 }
 
@@ -197,10 +202,11 @@ static double zipf_exponent(const struct ranked *r)
 
 /* ---- type -------------------------------------------------------------- */
 
-static enum hc_coltype infer_type(const struct hc_colprof *c, double *miss)
+static enum hc_coltype infer_type(const struct hc_colprof *c,
+				  const struct hc_colprof *d, double *miss)
 {
-	const uint64_t *t = c->type_count;
-	uint64_t nonnull = c->rows - c->nulls;
+	const uint64_t *t = d->type_count;
+	uint64_t nonnull = c->rows - d->nulls;
 	const struct {
 		enum hc_coltype type;
 		uint64_t fit;
@@ -269,7 +275,8 @@ static int cmp_vc(const void *a, const void *b)
 /* Numeric values with their counts from an exact column, by value.  The
  * statistics below are then sums in a fixed order over the same multiset,
  * so merged shards and the whole file agree to the last bit. */
-static struct vc *exact_numbers(const struct hc_colprof *c, size_t *n)
+static struct vc *exact_numbers(const struct hc_profile *p,
+			       const struct hc_colprof *c, size_t *n)
 {
 	size_t d = hc_strmap_count(&c->map), k = 0;
 	struct vc *v = hc_calloc(d ? d : 1, sizeof(*v));
@@ -279,11 +286,15 @@ static struct vc *exact_numbers(const struct hc_colprof *c, size_t *n)
 	for (size_t id = 0; id < d; id++) {
 		size_t len;
 		const char *s = hc_strmap_key(&c->map, id, &len);
-		double x;
-		enum hc_coltype t = hc_coltype_of(s, len, &x);
+		double x = 0;
+		enum hc_coltype t;
+
+		if (hc_profile_is_null(p, s, len))
+			continue;
+		t = hc_coltype_of(s, len, &x);
 		if ((t == HC_TYPE_INT || t == HC_TYPE_FLOAT) && isfinite(x)) {
 			v[k].v = x;
-			v[k++].count = c->cnt[id];
+			v[k++].count = *hc_strmap_valuep(&c->map, id);
 		}
 	}
 	qsort(v, k, sizeof(*v), cmp_vc);
@@ -307,36 +318,38 @@ static double exact_quantile(const struct vc *v, size_t n, uint64_t total,
 	return n ? v[n - 1].v : NAN;
 }
 
-static void report_numeric(struct jb *j, cJSON *col, const struct hc_colprof *c)
+static void report_numeric(struct jb *j, cJSON *col, const struct hc_profile *p,
+			   const struct hc_colprof *c, const struct hc_colprof *d)
 {
 	static const double phi[] = {0.01, 0.25, 0.5, 0.75, 0.99};
 	static const char *const key[] = {"p1", "p25", "p50", "p75", "p99"};
 	cJSON *n = jobj(j, col, "numeric");
-	double mean = c->mean, sd = c->nnum > 1 ? sqrt(c->m2 / (double)(c->nnum - 1)) : NAN;
+	uint64_t nnum = d->nnum;
+	double mean = c->mean, sd = nnum > 1 ? sqrt(c->m2 / (double)(nnum - 1)) : NAN;
 	double q[5];
 	struct vc *v = NULL;
 	size_t nv = 0;
 
-	if (c->exact && !(v = exact_numbers(c, &nv))) {
+	if (c->exact && !(v = exact_numbers(p, c, &nv))) {
 		j->failed = 1;
 		return;
 	}
 	for (int i = 0; i < 5; i++)
-		q[i] = v ? exact_quantile(v, nv, c->nnum, phi[i])
+		q[i] = v ? exact_quantile(v, nv, nnum, phi[i])
 			 : c->q ? hc_quantile_get(c->q, phi[i]) : NAN;
-	if (v && c->nnum) {
+	if (v && nnum) {
 		double sum = 0, ss = 0;
 		for (size_t i = 0; i < nv; i++)
 			sum += v[i].v * (double)v[i].count;
-		mean = sum / (double)c->nnum;
+		mean = sum / (double)nnum;
 		for (size_t i = 0; i < nv; i++)
 			ss += (v[i].v - mean) * (v[i].v - mean) * (double)v[i].count;
-		sd = c->nnum > 1 ? sqrt(ss / (double)(c->nnum - 1)) : NAN;
+		sd = nnum > 1 ? sqrt(ss / (double)(nnum - 1)) : NAN;
 	}
-	jint(j, n, "count", c->nnum);
-	jnum(j, n, "min", c->nnum ? c->min : NAN);
-	jnum(j, n, "max", c->nnum ? c->max : NAN);
-	jnum(j, n, "mean", c->nnum ? mean : NAN);
+	jint(j, n, "count", nnum);
+	jnum(j, n, "min", nnum ? d->min : NAN);
+	jnum(j, n, "max", nnum ? d->max : NAN);
+	jnum(j, n, "mean", nnum ? mean : NAN);
 	jnum(j, n, "stddev", sd);
 	for (int i = 0; i < 5; i++)
 		jnum(j, n, key[i], q[i]);
@@ -360,26 +373,33 @@ static void report_target(struct jb *j, cJSON *col, const struct hc_profile *p,
 	cJSON *t = jobj(j, col, "target");
 	double n = (double)p->target_rows, mean = n ? p->target_sum / n : 0;
 	double mi = 0, iv = 0, between = 0, total, rare = 0;
-	size_t d = hc_strmap_count(&c->map);
+	size_t nmap = hc_strmap_count(&c->map);
+	double d = (double)r->n; /* non-null distinct values, for smoothing */
 
 	jbool(j, t, "exact", c->exact);
 	if (!c->exact || !c->tsum || n == 0)
 		return;
 	total = p->target_sum2 - n * mean * mean;
-	for (size_t id = 0; id < d; id++) {
+	for (size_t id = 0; id < nmap; id++) {
 		double nx = (double)c->tcnt[id], sx = c->tsum[id];
-		if (c->cnt[id] <= RARE_COUNT)
-			rare += (double)c->cnt[id];
+		size_t len;
+		const char *v = hc_strmap_key(&c->map, id, &len);
+		uint64_t cnt = *hc_strmap_valuep(&c->map, id);
+
+		if (hc_profile_is_null(p, v, len))
+			continue;
+		if (cnt <= RARE_COUNT)
+			rare += (double)cnt;
 		if (nx == 0)
 			continue;
 		between += nx * (sx / nx - mean) * (sx / nx - mean);
 		if (p->target_binary) {
 			double pos = sx, neg = nx - sx, P = p->target_sum, N = n - P;
 			mi += nx / n * (h2(mean) - h2(sx / nx)) ;
-			iv += ((pos + 0.5) / (P + 0.5 * (double)d) -
-			       (neg + 0.5) / (N + 0.5 * (double)d)) *
-			      log(((pos + 0.5) / (P + 0.5 * (double)d)) /
-				  ((neg + 0.5) / (N + 0.5 * (double)d)));
+			iv += ((pos + 0.5) / (P + 0.5 * d) -
+			       (neg + 0.5) / (N + 0.5 * d)) *
+			      log(((pos + 0.5) / (P + 0.5 * d)) /
+				  ((neg + 0.5) / (N + 0.5 * d)));
 		}
 	}
 	if (p->target_binary) {
@@ -468,25 +488,31 @@ static cJSON *report_col(struct jb *j, const struct hc_profile *p,
 {
 	cJSON *col = cJSON_CreateObject();
 	struct ranked r = {0};
+	struct hc_colprof derived;
+	const struct hc_colprof *d = c;
 	enum hc_coltype type;
 	double miss, h;
 	uint64_t singles = 0;
 	int leak = 0;
 	cJSON *x;
 
-	if (!col || rank_values(c, &r) != 0) {
+	if (c->exact) {
+		hc_colprof_derive(p, c, &derived);
+		d = &derived;
+	}
+	if (!col || rank_values(p, c, d, &r) != 0) {
 		cJSON_Delete(col);
 		j->failed = 1;
 		return NULL;
 	}
-	type = infer_type(c, &miss);
+	type = infer_type(c, d, &miss);
 	jstr(j, col, "name", c->name);
 	jint(j, col, "index", index + 1);
 	jstr(j, col, "type", hc_coltype_name(type));
 	jnum(j, col, "type_mismatch_share", miss);
 	jint(j, col, "rows", c->rows);
-	jint(j, col, "nulls", c->nulls);
-	jnum(j, col, "null_share", c->rows ? (double)c->nulls / (double)c->rows : NAN);
+	jint(j, col, "nulls", d->nulls);
+	jnum(j, col, "null_share", c->rows ? (double)d->nulls / (double)c->rows : NAN);
 	x = jobj(j, col, "distinct");
 	jint(j, x, "count", (uint64_t)r.distinct);
 	jbool(j, x, "exact", r.exact);
@@ -510,11 +536,11 @@ static cJSON *report_col(struct jb *j, const struct hc_profile *p,
 	jnum(j, col, "entropy_normalized", r.distinct > 1 ? h / log2(r.distinct) : NAN);
 	jnum(j, col, "zipf_exponent", zipf_exponent(&r));
 	if (type == HC_TYPE_INT || type == HC_TYPE_FLOAT)
-		report_numeric(j, col, c);
+		report_numeric(j, col, p, c, d);
 	x = jobj(j, col, "length");
-	jint(j, x, "min", r.nonnull ? c->len_min : 0);
-	jnum(j, x, "mean", r.nonnull ? (double)c->len_sum / (double)r.nonnull : NAN);
-	jint(j, x, "max", c->len_max);
+	jint(j, x, "min", r.nonnull ? d->len_min : 0);
+	jnum(j, x, "mean", r.nonnull ? (double)d->len_sum / (double)r.nonnull : NAN);
+	jint(j, x, "max", d->len_max);
 	if (p->o.target >= 0 && (size_t)p->o.target != index) {
 		report_target(j, col, p, c, &r);
 		x = cJSON_GetObjectItemCaseSensitive(

@@ -2,15 +2,16 @@
  *
  * A mergeable quantile sketch with a bound on rank error that does not
  * depend on the data: with parameter k (default 200) the normalised rank
- * error of a quantile is about 1.65 / k (0.83%) at 99% confidence
- * (Apache DataSketches' figure for its KLL; hc_quantile_rank_error returns
- * the bound hicard reports, measured by the unit tests).  Memory is
- * O(k log(n/k)) values.
+ * error of a single quantile is within 1.42 / k (0.71%) 99 times in 100,
+ * and hc_quantile_rank_error reports 2.5 / k (1.25%), above the largest
+ * error measured over 1000 sketches of 10^6 values (see quantile.c).
+ * It holds at most 3k + 8H values in H <= log2(n) + 1 levels.
  *
  * Compaction keeps every other item of a sorted level, starting at a
  * random offset: the coin comes from a seeded generator inside the sketch,
  * so the same input and seed give the same sketch and the same answers.
- * NaN values are not to be added (callers count them apart).
+ * NaN values are not to be added (callers count them apart): add ignores
+ * them.
  */
 #ifndef HC_QUANTILE_H
 #define HC_QUANTILE_H

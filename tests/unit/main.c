@@ -17,10 +17,12 @@ int main(void)
 		suite_frame,    suite_buf,       suite_hll,    suite_quantile,
 		suite_topk,     suite_profile,
 	};
-	SRunner *sr = srunner_create(suites[0]());
+	SRunner *sr;
 	int failed;
 
+	/* Before any suite is made: test cases read it when created. */
 	setenv("CK_DEFAULT_TIMEOUT", "0", 0);
+	sr = srunner_create(suites[0]());
 	for (size_t i = 1; i < sizeof(suites) / sizeof(suites[0]); i++)
 		srunner_add_suite(sr, suites[i]());
 	srunner_run_all(sr, CK_NORMAL);
