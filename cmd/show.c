@@ -159,6 +159,34 @@ static int space_for(const char *spec, const char *name, uint64_t *space,
 	return 0;
 }
 
+/* Every COL of a COL=N,... SPEC must be a cat or multi column: a typo
+ * would otherwise leave that column at 2^32 without a word. */
+static int check_space_names(const char *spec, const struct hc_frame_schema *s,
+			     struct hc_err *err)
+{
+	const char *p = spec;
+
+	if (!spec || !strchr(spec, '='))
+		return 0;
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		size_t nlen = (size_t)((const char *)memchr(p, '=', len) - p);
+		int found = 0;
+
+		for (size_t j = 0; j < s->ncols && !found; j++)
+			found = s->cols[j].kind == HC_KIND_CAT &&
+				strlen(s->cols[j].name) == nlen &&
+				memcmp(s->cols[j].name, p, nlen) == 0;
+		if (!found)
+			return hc_err_set(err, HC_ERR_USAGE,
+					  "--space names '%.*s', which is not a --cat or --multi column",
+					  (int)nlen, p);
+		p += len + (comma != NULL);
+	}
+	return 0;
+}
+
 /* The frame's columns, in order: label, weight, cat, multi, num; *src
  * (allocated here, one entry per frame column) gets each one's CSV
  * column.  A CSV column may be named any number of times. */
@@ -204,7 +232,7 @@ static int plan_columns(const struct show_opts *o, struct hc_csv_reader *csv,
 		hc_err_set(err, HC_ERR_USAGE,
 			   "no columns for the frame: name some with --label, --cat, --num or --multi");
 	else
-		rc = 0;
+		rc = check_space_names(o->space, s, err);
 done:
 	hc_selection_release(&cat);
 	hc_selection_release(&num);

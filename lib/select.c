@@ -25,6 +25,10 @@ static int unknown(const char *s, size_t len, const char *const *names,
 	char list[600];
 	size_t used = 0;
 
+	if (ncols == 0)
+		return hc_err_set(err, HC_ERR_USAGE,
+				  "unknown column '%.*s' (the input has no columns)",
+				  (int)len, s);
 	list[0] = '\0';
 	for (size_t j = 0; j < ncols && used < sizeof(list) - 1; j++) {
 		int n;
