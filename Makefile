@@ -5,6 +5,7 @@
 #   make demo       install missing Debian packages, build, run the demo
 #   make asan       the tests under AddressSanitizer + UBSan (SANITIZE=1)
 #   make bench      benchmarks on generated data (not part of the tests)
+#   make bench-peers  the same jobs with DuckDB (npm) side by side
 #   make install    PREFIX=/usr/local DESTDIR= : binary and man pages
 #
 # Objects go to build/ (build/asan/ with SANITIZE=1); cmd -> src -> lib.
@@ -49,8 +50,8 @@ TOOLS     = $(BUILD)/gendata $(BUILD)/benchread
 MAN1      = $(sort $(wildcard man/*.1))
 MAN5      = $(sort $(wildcard man/*.5))
 
-.PHONY: all deps test check unit cli demo asan bench install uninstall \
-	clean valgrind tools
+.PHONY: all deps test check unit cli demo asan bench bench-peers install \
+	uninstall clean valgrind tools
 
 all: $(BIN)
 
@@ -137,6 +138,11 @@ demo: deps
 
 bench: $(BIN) $(TOOLS)
 	sh bench/run.sh
+
+# The same jobs with the peers the issues name (DuckDB from npm), side by
+# side; optional, never part of the tests.
+bench-peers: $(BIN) $(BUILD)/gendata
+	sh bench/peers/run.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

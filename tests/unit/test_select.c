@@ -213,7 +213,7 @@ START_TEST(test_no_columns)
 	ck_assert_uint_eq(sel.n, 0);
 	hc_selection_release(&sel);
 	ck_assert_int_eq(hc_select_parse("1", NULL, 0, &sel, &err), -1);
-	ck_assert_str_eq(err.msg, "unknown column '1' (columns: )");
+	ck_assert_str_eq(err.msg, "unknown column '1' (the input has no columns)");
 }
 END_TEST
 
