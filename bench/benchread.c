@@ -394,31 +394,6 @@ fail:
 #define FRAME_NCAT 7
 #define FRAME_SPACE ((uint64_t)1 << 20)
 
-/* hc_out_open, except that an existing path that is not a regular file
- * (/dev/null) is written in place rather than replaced by a rename. */
-static struct hc_out *open_output(const char *path, struct hc_err *err)
-{
-	struct stat st;
-	struct hc_out *o;
-	int fd;
-
-	if (!path || strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
-	    S_ISREG(st.st_mode))
-		return hc_out_open(path, err);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		hc_err_errno(err, HC_ERR_IO, errno, "%s: cannot open", path);
-		return NULL;
-	}
-	o = hc_out_open(NULL, err);
-	if (!o) {
-		close(fd);
-		return NULL;
-	}
-	o->fd = fd; /* left open at exit, like stdout */
-	return o;
-}
-
 /* The shape `hicard hash --format hcb` gives a click log: a label, seven
  * hashed ids (2^20 buckets) and two numeric columns. */
 static int frame_schema(struct hc_frame_schema *s, struct hc_err *err)
@@ -458,7 +433,7 @@ static int job_frame_write(const char *path, uint64_t rows,
 	if (frame_schema(&s, &err) != 0)
 		goto fail;
 	clock_start(&c);
-	o = open_output(path, &err);
+	o = hc_out_open(path, &err);
 	if (!o)
 		goto fail;
 	w = hc_frame_writer_open(o, &s, &err);

@@ -443,32 +443,6 @@ static int out_fail(struct hc_out *o)
 	return o->failed ? -1 : 0;
 }
 
-/* hc_out_open, except that an existing path that is not a regular file
- * (/dev/null, a FIFO, a terminal) is written in place: the atomic
- * temporary-and-rename of lib/out.h would replace the device itself. */
-static struct hc_out *open_output(const char *path, struct hc_err *err)
-{
-	struct stat st;
-	struct hc_out *o;
-	int fd;
-
-	if (!path || strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
-	    S_ISREG(st.st_mode))
-		return hc_out_open(path, err);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		hc_err_errno(err, HC_ERR_IO, errno, "%s: cannot open", path);
-		return NULL;
-	}
-	o = hc_out_open(NULL, err);
-	if (!o) {
-		close(fd);
-		return NULL;
-	}
-	o->fd = fd; /* left open at exit, like stdout */
-	return o;
-}
-
 /* Ends a row buffer: one checked write. */
 static inline int emit(struct hc_out *o, const char *row, const char *end)
 {
@@ -677,7 +651,7 @@ done:
 static int write_truth(const struct args *a, const struct perm *pu,
 		       const struct perm *pi, struct hc_err *err)
 {
-	struct hc_out *t = open_output(a->truth_path, err);
+	struct hc_out *t = hc_out_open(a->truth_path, err);
 	char row[64];
 
 	if (!t)
@@ -915,7 +889,7 @@ int main(int argc, char **argv)
 	st = parse_args(argc, argv, &a);
 	if (st)
 		return st;
-	o = open_output(a.out_path, &err);
+	o = hc_out_open(a.out_path, &err);
 	if (!o)
 		goto fail;
 	if (!strcmp(a.mode, "mixed"))
