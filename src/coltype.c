@@ -24,7 +24,7 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Number of digits at s[i..len), at most max. */
+/* Number of digits at s[i..len). */
 static size_t digits(const char *s, size_t i, size_t len)
 {
 	size_t n = 0;
@@ -82,7 +82,6 @@ static int is_time(const char *s, size_t i, size_t len)
 static enum hc_coltype number_syntax(const char *s, size_t len)
 {
 	size_t i = 0, intd, fracd = 0;
-	int dot = 0;
 
 	if (len && (s[0] == '+' || s[0] == '-'))
 		i++;
@@ -91,7 +90,6 @@ static enum hc_coltype number_syntax(const char *s, size_t len)
 	if (i == len && intd > 0)
 		return intd <= 18 ? HC_TYPE_INT : HC_TYPE_FLOAT;
 	if (i < len && s[i] == '.') {
-		dot = 1;
 		fracd = digits(s, i + 1, len);
 		i += 1 + fracd;
 	}
@@ -107,7 +105,6 @@ static enum hc_coltype number_syntax(const char *s, size_t len)
 			return HC_TYPE_STRING;
 		i += e;
 	}
-	(void)dot;
 	return i == len ? HC_TYPE_FLOAT : HC_TYPE_STRING;
 }
 
