@@ -4,7 +4,6 @@
  * (src/profile.c), the report out as JSON, CSV or a table (lib/report.c),
  * the state out to a file for merging (lib/statefile.c).
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,7 +11,6 @@
 #include "cmd/cmd.h"
 #include "lib/csv_read.h"
 #include "lib/mem.h"
-#include "lib/parse.h"
 #include "lib/progress.h"
 #include "lib/report.h"
 #include "lib/select.h"
@@ -151,27 +149,6 @@ static int write_state(const char *path, const struct hc_profile *p,
 
 /* ---- profiling a CSV file --------------------------------------------- */
 
-/* Parses the target field of every row of a batch into t (NaN if empty). */
-static int parse_target(struct hc_csv_reader *csv, const struct hc_csv_batch *b,
-			size_t col, double *t, struct hc_err *err)
-{
-	for (size_t i = 0; i < b->nrows; i++) {
-		size_t f = i * b->ncols + col;
-		const char *s = b->buf + b->off[f];
-		char where[512];
-
-		t[i] = NAN;
-		if (b->len[f] == 0)
-			continue;
-		if (hc_parse_double(s, b->len[f], &t[i]) == 0 && isfinite(t[i]))
-			continue;
-		hc_csv_where(csv, b->line[i], col, where, sizeof(where));
-		return hc_err_set(err, HC_ERR_DATA,
-				  "%s: target '%.40s' is not a finite number", where, s);
-	}
-	return 0;
-}
-
 /* Duplicate names are kept apart by position (the report's "index"); a
  * person should still hear of them. */
 static void warn_duplicates(const struct profile_opts *o,
@@ -218,89 +195,6 @@ static int plan(const struct profile_opts *o, struct hc_csv_reader *csv,
 	return 0;
 }
 
-/* What the workers of one batch share. */
-struct batch_task {
-	struct hc_profile *p;
-	const struct hc_csv_batch *b;
-	const size_t *cols;
-	const double *target;
-	int failed;
-};
-
-static void count_columns(void *arg, struct hc_team *t)
-{
-	struct batch_task *bt = arg;
-	size_t n = hc_profile_ncols(bt->p), j;
-
-	while ((j = hc_team_next(t)) < n)
-		if (hc_profile_add_column(bt->p, j, bt->b, bt->cols[j], bt->target) != 0)
-			__atomic_store_n(&bt->failed, 1, __ATOMIC_RELAXED);
-}
-
-/* The target values of batch b into *t (grown as needed), or NULL. */
-static int batch_target(const struct hc_profile_opts *po, struct hc_csv_reader *csv,
-			const struct hc_selection *sel, const struct hc_csv_batch *b,
-			double **t, size_t *cap, struct hc_err *err)
-{
-	void *q = *t;
-
-	if (po->target < 0)
-		return 0;
-	if (hc_grow(&q, cap, b->nrows, sizeof(**t)) != 0)
-		return hc_err_nomem(err);
-	*t = q;
-	return parse_target(csv, b, sel->idx[po->target], *t, err);
-}
-
-/* Reads batches and counts them: with a team, the workers count batch k
- * while this thread reads batch k + 1 (the reader keeps both valid). */
-static int count_batches(const struct profile_opts *o, struct hc_profile_opts *po,
-			 struct hc_csv_reader *csv, const struct hc_selection *sel,
-			 struct hc_profile *p, struct hc_team *team, struct hc_err *err)
-{
-	double *t[2] = {NULL, NULL};
-	size_t cap[2] = {0, 0};
-	const struct hc_csv_batch *b, *next;
-	struct hc_progress prog;
-	int cur = 0, rc, rc2;
-
-	hc_progress_start(&prog, "profile", hc_csv_bytes_total(csv), o->c.quiet);
-	rc = hc_csv_next_batch(csv, &b, err);
-	if (rc == 1)
-		rc = batch_target(po, csv, sel, b, &t[cur], &cap[cur], err) == 0 ? 1 : -1;
-	while (rc == 1) {
-		const double *tt = po->target >= 0 ? t[cur] : NULL;
-		struct batch_task bt = {p, b, sel->idx, tt, 0};
-
-		if (team)
-			hc_team_start(team, count_columns, &bt, hc_profile_ncols(p));
-		else if (hc_profile_add_batch(p, b, sel->idx, tt, err) != 0)
-			break;
-		rc2 = hc_csv_next_batch(csv, &next, err);
-		if (rc2 == 1 && batch_target(po, csv, sel, next, &t[cur ^ 1], &cap[cur ^ 1], err) != 0)
-			rc2 = -1;
-		if (team) {
-			hc_team_wait(team);
-			if (bt.failed) {
-				rc = hc_err_nomem(err);
-				break;
-			}
-			if (hc_profile_end_batch(p, b, tt, err) != 0) {
-				rc = -1;
-				break;
-			}
-		}
-		hc_progress_update(&prog, hc_csv_bytes_read(csv), hc_profile_rows(p));
-		b = next;
-		cur ^= 1;
-		rc = rc2;
-	}
-	hc_progress_end(&prog);
-	hc_free(t[0]);
-	hc_free(t[1]);
-	return rc == 0 ? 0 : -1;
-}
-
 static int profile_file(const struct profile_opts *o, struct hc_profile_opts *po,
 			const char *path, struct hc_profile **out,
 			struct hc_err *err)
@@ -310,6 +204,7 @@ static int profile_file(const struct profile_opts *o, struct hc_profile_opts *po
 	struct hc_selection sel = {0};
 	struct hc_profile *p = NULL;
 	struct hc_team *team = NULL;
+	struct hc_progress prog;
 	const char **names = NULL;
 	unsigned threads = o->c.threads ? (unsigned)o->c.threads : hc_ncpus();
 	int rc = -1;
@@ -330,7 +225,11 @@ static int profile_file(const struct profile_opts *o, struct hc_profile_opts *po
 		goto done;
 	if (threads > 1 && !(team = hc_team_new(threads, err)))
 		goto done;
-	rc = count_batches(o, po, csv, &sel, p, team, err);
+	hc_progress_start(&prog, "profile", hc_csv_bytes_total(csv), o->c.quiet);
+	rc = hc_profile_scan(p, csv, sel.idx,
+			     po->target >= 0 ? (long)sel.idx[po->target] : -1,
+			     team, &prog, err);
+	hc_progress_end(&prog);
 done:
 	if (rc == 0) {
 		*out = p;

@@ -27,6 +27,8 @@
 #include "lib/buf.h"
 #include "lib/csv_read.h"
 #include "lib/err.h"
+#include "lib/progress.h"
+#include "lib/team.h"
 
 struct hc_profile_opts {
 	uint64_t memory;     /* bytes for exact counting, all columns */
@@ -73,6 +75,16 @@ int hc_profile_end_batch(struct hc_profile *p, const struct hc_csv_batch *b,
 
 uint64_t hc_profile_rows(const struct hc_profile *p);
 size_t hc_profile_ncols(const struct hc_profile *p);
+
+/* Reads every batch of csv into p (src/profile_scan.c): profile column j
+ * is CSV column cols[j]; target_col is the target's CSV column, or -1.
+ * With a team, columns are counted on its workers while the next batch is
+ * read; without, on this thread.  prog (may be NULL) is updated per batch.
+ * 0, or -1 with err set (a CSV error, a target that is not a finite
+ * number, out of memory). */
+int hc_profile_scan(struct hc_profile *p, struct hc_csv_reader *csv,
+		    const size_t *cols, long target_col, struct hc_team *team,
+		    struct hc_progress *prog, struct hc_err *err);
 
 /* The report.  NULL with err set (out of memory). */
 cJSON *hc_profile_report(const struct hc_profile *p, struct hc_err *err);
