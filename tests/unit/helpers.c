@@ -173,3 +173,12 @@ int th_stdin_from(const void *data, size_t len)
 	free(path);
 	return th_fd_swap(0, fd);
 }
+
+uint64_t th_rand(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}

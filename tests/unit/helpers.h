@@ -9,6 +9,7 @@
 #define HC_TEST_HELPERS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* A new temporary file holding len bytes of data; returns its path. */
 char *th_tmp_file(const void *data, size_t len);
@@ -34,6 +35,9 @@ void th_rm_dir(const char *dir);
 int th_fd_swap(int fd, int newfd);
 /* Puts saved back on fd and closes saved. */
 void th_fd_restore(int fd, int saved);
+
+/* splitmix64: the tests' one seeded generator, the same on every machine. */
+uint64_t th_rand(uint64_t *state);
 /* Makes fd 0 read len bytes of data from a temporary file (unlinked at
  * once); returns the saved fd 0 for th_fd_restore. */
 int th_stdin_from(const void *data, size_t len);

@@ -1547,16 +1547,6 @@ END_TEST
 
 /* ---- byte flips ------------------------------------------------------- */
 
-/* splitmix64: a fixed seed gives the same flips on every machine. */
-static uint64_t next_rand(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
 /* Reads f with byte at XORed by x: 1 if that went unnoticed (a valid
  * read), 0 if it ended in a clean data error naming the file. */
 static int flip_unnoticed(struct bytes *f, const char *path, size_t at,
@@ -1600,8 +1590,8 @@ START_TEST(test_byte_flips)
 
 	make_multi(&f, &l);
 	for (int it = 0; it < 2000; it++) {
-		size_t at = (size_t)(next_rand(&seed) % f.n);
-		unsigned char x = (unsigned char)(1 + next_rand(&seed) % 255);
+		size_t at = (size_t)(th_rand(&seed) % f.n);
+		unsigned char x = (unsigned char)(1 + th_rand(&seed) % 255);
 		if (flip_unnoticed(&f, path, at, x)) {
 			unnoticed++;
 			if (first < 0)
@@ -1660,7 +1650,7 @@ START_TEST(test_byte_flips_writer_frame)
 	wf_close(&w);
 	f = wf_bytes(&w);
 	for (int it = 0; it < 200; it++) {
-		uint64_t r = next_rand(&seed);
+		uint64_t r = th_rand(&seed);
 		size_t at = (size_t)(r >> 8) % 4096;
 		unsigned char x = (unsigned char)(1 + r % 255);
 		if (it % 3 == 1)

@@ -12,6 +12,7 @@
 #include "src/coltype.h"
 #include "src/hll.h"
 #include "src/profile.h"
+#include "helpers.h"
 #include "suites.h"
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -85,18 +86,9 @@ static const char *str_at(const cJSON *col, const char *path)
 	return v->valuestring;
 }
 
-/* Deterministic skewed ids: value i has weight ~ 1/(i+1). */
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
 static unsigned skewed(uint64_t *s, unsigned n)
 {
-	double u = (double)(rng_next(s) >> 11) / 9007199254740992.0;
+	double u = (double)(th_rand(s) >> 11) / 9007199254740992.0;
 	return (unsigned)(pow((double)n + 1, u)) - 1; /* log-uniform */
 }
 

@@ -34,6 +34,7 @@
 #include "lib/buf.h"
 #include "lib/mem.h"
 #include "src/quantile.h"
+#include "helpers.h"
 #include "suites.h"
 
 #define N_BIG 1000000
@@ -41,19 +42,10 @@
 static const double phis[] = {0.01, 0.25, 0.5, 0.75, 0.99};
 #define NPHI (sizeof(phis) / sizeof(phis[0]))
 
-static uint64_t splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Uniform in (0, 1]. */
 static double uniform(uint64_t *s)
 {
-	return (double)((splitmix64(s) >> 11) + 1) * 0x1p-53;
+	return (double)((th_rand(s) >> 11) + 1) * 0x1p-53;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -111,8 +103,8 @@ static double *make_input(enum input kind, size_t n, uint64_t seed)
 			v[i] = uniform(&seed) * 1e6 - 5e5;
 			break;
 		case DUPLICATES: /* 7 values, the first half of all items */
-			v[i] = splitmix64(&seed) >> 63 ? 3.0
-							: (double)(splitmix64(&seed) % 7) * 1.5;
+			v[i] = th_rand(&seed) >> 63 ? 3.0
+							: (double)(th_rand(&seed) % 7) * 1.5;
 			break;
 		default: /* P(X >= x) = 1/x: half are 1, a heavy tail */
 			v[i] = floor(1 / uniform(&seed));
@@ -554,7 +546,7 @@ static void small_bytes(struct hc_buf *b)
 	for (int i = 0; i < 100; i++)
 		v[i] = i;
 	for (int i = 99; i > 0; i--) {
-		int j = (int)(splitmix64(&seed) % (uint64_t)(i + 1));
+		int j = (int)(th_rand(&seed) % (uint64_t)(i + 1));
 		double t = v[i];
 
 		v[i] = v[j];
@@ -792,12 +784,12 @@ START_TEST(corrupt_byte_flips)
 		struct hc_cursor c;
 		struct hc_err err = {0};
 		struct hc_quantile *q;
-		uint64_t r = splitmix64(&rng);
+		uint64_t r = th_rand(&rng);
 		int flips = 1 + (int)(r % 3);
 
 		memcpy(copy, b.data, b.len);
 		for (int f = 0; f < flips; f++) {
-			uint64_t x = splitmix64(&rng);
+			uint64_t x = th_rand(&rng);
 
 			/* half the time in the header, where it bites most */
 			size_t at = x >> 63 ? (x >> 8) % (OFF_LEN + 12) : (x >> 8) % b.len;

@@ -18,6 +18,7 @@
 #include "lib/mem.h"
 #include "lib/strmap.h"
 #include "src/topk.h"
+#include "helpers.h"
 #include "suites.h"
 
 /* Check's ck_assert* record every passing assertion (a write to its
@@ -36,19 +37,9 @@
 
 /* ---- a seeded PRNG and Zipf streams ----------------------------------- */
 
-static uint64_t rng_next(uint64_t *s)
-{
-	/* splitmix64 */
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
 static double rng_unit(uint64_t *s)
 {
-	return (double)(rng_next(s) >> 11) / 9007199254740992.0;
+	return (double)(th_rand(s) >> 11) / 9007199254740992.0;
 }
 
 /* Zipf(1) over ranks 0..u-1 by inverting the CDF. */
@@ -290,7 +281,7 @@ static void feed_zipf(struct hc_topk *t, struct truth *tr, size_t n, size_t u,
 	zipf_init(&z, u);
 	for (size_t i = 0; i < n; i++) {
 		size_t r = zipf_next(&z, &seed);
-		uint64_t w = max_w > 1 ? 1 + rng_next(&seed) % max_w : 1;
+		uint64_t w = max_w > 1 ? 1 + th_rand(&seed) % max_w : 1;
 		size_t len = vname(v, (r * mul) % u);
 		both_add(t, tr, v, len, w);
 	}
@@ -335,8 +326,8 @@ START_TEST(exact_below_capacity)
 	/* 63 distinct values, weights 1..5: fewer than capacity */
 	for (size_t i = 0; i < 20000; i++) {
 		char v[24];
-		size_t len = vname(v, rng_next(&seed) % 63);
-		both_add(t, &tr, v, len, 1 + rng_next(&seed) % 5);
+		size_t len = vname(v, th_rand(&seed) % 63);
+		both_add(t, &tr, v, len, 1 + th_rand(&seed) % 5);
 	}
 	it = all_items(t, &nit);
 	REQUIRE((nit) == (63));
@@ -430,8 +421,8 @@ START_TEST(tiny_capacities)
 		truth_init(&tr);
 		for (size_t i = 1; i <= 3000; i++) {
 			char v[24];
-			size_t len = vname(v, rng_next(&seed) % 20);
-			both_add(t, &tr, v, len, 1 + rng_next(&seed) % 4 / 3 * 9);
+			size_t len = vname(v, th_rand(&seed) % 20);
+			both_add(t, &tr, v, len, 1 + th_rand(&seed) % 4 / 3 * 9);
 			if (i % 50 == 0)
 				check_bounds(t, &tr);
 		}
@@ -682,8 +673,8 @@ START_TEST(merge_exact_and_empty)
 
 	for (size_t i = 0; i < 20000; i++) {
 		char v[24];
-		size_t len = vname(v, rng_next(&seed) % 150);
-		uint64_t w = 1 + rng_next(&seed) % 3;
+		size_t len = vname(v, th_rand(&seed) % 150);
+		uint64_t w = 1 + th_rand(&seed) % 3;
 		REQUIRE((hc_topk_add(i % 3 ? a : b, v, len, w)) == (0));
 		REQUIRE((hc_topk_add(all, v, len, w)) == (0));
 	}
@@ -899,12 +890,12 @@ START_TEST(deserialize_fuzz)
 		struct hc_cursor c;
 		struct hc_err err = {0};
 		struct hc_topk *u;
-		size_t len = b.len, flips = 1 + rng_next(&seed) % 3;
+		size_t len = b.len, flips = 1 + th_rand(&seed) % 3;
 		memcpy(m, b.data, b.len);
 		for (size_t f = 0; f < flips; f++)
-			m[rng_next(&seed) % b.len] ^= (unsigned char)(1 + rng_next(&seed) % 255);
+			m[th_rand(&seed) % b.len] ^= (unsigned char)(1 + th_rand(&seed) % 255);
 		if (round % 4 == 0)
-			len = rng_next(&seed) % (b.len + 1);
+			len = th_rand(&seed) % (b.len + 1);
 		hc_cursor_init(&c, m, len);
 		u = hc_topk_deserialize(&c, &err);
 		if (!u) {
@@ -963,7 +954,7 @@ START_TEST(memory_bounded)
 	peak = 0;
 	for (size_t i = 0; i < 100000; i++) {
 		memcpy(big, &i, sizeof(i));
-		REQUIRE(hc_topk_add(t, big, 33 + rng_next(&seed) % 4968, 1) == 0);
+		REQUIRE(hc_topk_add(t, big, 33 + th_rand(&seed) % 4968, 1) == 0);
 		if (hc_topk_bytes(t) > peak)
 			peak = hc_topk_bytes(t);
 	}
@@ -1018,7 +1009,7 @@ static int run_failing(unsigned fail_add, unsigned fail_rest,
 	}
 	for (int i = 0; i < 400; i++) {
 		char v[64];
-		size_t r = rng_next(&seed) % U, len;
+		size_t r = th_rand(&seed) % U, len;
 		/* 20 frequent values; the rare rest long, so that evictions
 		 * allocate (values over 32 bytes live outside the counters) */
 		r = r % 7 ? r % 20 : r;
