@@ -58,6 +58,14 @@ int hc_frame_put_text(struct hc_frame_writer *w,
 			return -1;
 		return hc_frame_put_ids(w, col, ids, n, err);
 	}
+	if (c->kind == HC_KIND_KEY) {
+		uint64_t k;
+		if (hc_parse_u64(text, len, UINT64_MAX, &k) != 0)
+			return hc_err_set(err, HC_ERR_DATA,
+					  "cannot parse '%.*s' as a key (0 to 2^64-1)",
+					  (int)(len > 64 ? 64 : len), text);
+		return hc_frame_put_key(w, col, k, err);
+	}
 	if (hc_parse_double(text, len, &d) != 0)
 		return hc_err_set(err, HC_ERR_DATA, "cannot parse '%.*s' as a number",
 				  (int)(len > 64 ? 64 : len), text);
@@ -73,6 +81,11 @@ int hc_frame_row_to_csv(struct hc_csv_writer *cw,
 		const uint32_t *ids;
 		size_t n;
 
+		if (c->kind == HC_KIND_KEY) {
+			if (hc_csv_write_u64(cw, b->cols[j].keys[i]) != 0)
+				return -1;
+			continue;
+		}
 		if (c->kind != HC_KIND_CAT) {
 			if (hc_csv_write_float(cw, b->cols[j].num[i]) != 0)
 				return -1;
@@ -137,7 +150,8 @@ int hc_libsvm_write_row(struct hc_libsvm *l, struct hc_out *out,
 		const uint32_t *ids = NULL;
 		void *p = l->feat;
 
-		if (c->kind == HC_KIND_LABEL || c->kind == HC_KIND_WEIGHT)
+		if (c->kind == HC_KIND_LABEL || c->kind == HC_KIND_WEIGHT ||
+		    c->kind == HC_KIND_KEY)
 			continue;
 		if (c->kind == HC_KIND_CAT)
 			ids = hc_frame_row_ids(b, c, j, i, &n);
