@@ -92,21 +92,25 @@ int hc_frame_row_to_csv(struct hc_csv_writer *cw,
 			continue;
 		}
 		ids = hc_frame_row_ids(b, c, j, i, &n);
-		if (n == 1) {
-			if (hc_csv_write_u64(cw, ids[0]) != 0)
-				return -1;
-			continue;
-		}
-		/* Several ids: '|' never needs quoting, so write in place. */
-		if (hc_csv_write_field(cw, "", 0) != 0)
+		if (hc_csv_write_ids(cw, ids, n) != 0)
 			return -1;
-		for (size_t k = 0; k < n; k++)
-			if ((k && hc_out_putc(cw->out, '|') != 0) ||
-			    hc_out_u64(cw->out, ids[k]) != 0)
-				return -1;
-		if (n)
-			cw->only_empty = 0;
 	}
+	return 0;
+}
+
+int hc_csv_write_ids(struct hc_csv_writer *cw, const uint32_t *ids, size_t n)
+{
+	if (n == 1)
+		return hc_csv_write_u64(cw, ids[0]);
+	/* Several ids: '|' never needs quoting, so write in place. */
+	if (hc_csv_write_field(cw, "", 0) != 0)
+		return -1;
+	for (size_t k = 0; k < n; k++)
+		if ((k && hc_out_putc(cw->out, '|') != 0) ||
+		    hc_out_u64(cw->out, ids[k]) != 0)
+			return -1;
+	if (n)
+		cw->only_empty = 0;
 	return 0;
 }
 

@@ -29,6 +29,9 @@ int hc_frame_put_text(struct hc_frame_writer *w,
 		      const struct hc_frame_schema *s, size_t col,
 		      const char *text, size_t len, struct hc_err *err);
 
+/* Writes n ids as one CSV field in the text form above. */
+int hc_csv_write_ids(struct hc_csv_writer *cw, const uint32_t *ids, size_t n);
+
 /* Writes row i of block b as CSV fields (no row end). */
 int hc_frame_row_to_csv(struct hc_csv_writer *cw,
 			const struct hc_frame_schema *s,

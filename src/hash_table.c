@@ -94,7 +94,7 @@ static int row_number(struct hc_csv_reader *csv, const struct hc_csv_row *r,
 	    *v >= lo)
 		return 0;
 	hc_csv_where(csv, r->line, (size_t)col, where, sizeof(where));
-	return hc_err_set(err, HC_ERR_DATA, "%s'%.40s' is not %s", where,
+	return hc_err_set(err, HC_ERR_DATA, "%s: '%.40s' is not %s", where,
 			  hc_csv_field(r, (size_t)col), what);
 }
 
@@ -244,7 +244,7 @@ static int read_map_rows(struct hc_csv_reader *csv, const char *const *names,
 		if (!added) {
 			hc_csv_where(csv, r.line, (size_t)cv, where, sizeof(where));
 			return hc_err_set(err, HC_ERR_DATA,
-					  "%svalue '%.40s' of column '%s' is in the map twice",
+					  "%s: value '%.40s' of column '%s' is in the map twice",
 					  where, hc_csv_field(&r, (size_t)cv), names[j]);
 		}
 		*slot = id;
