@@ -29,8 +29,9 @@ static const char about[] =
 	"(frequent values get ids of their own), graph and double-graph (cluster\n"
 	"ids from `hicard cluster`), vocab (one id per value), modulo (integer\n"
 	"ids mod m).  Counting schemes count --fit FILE, --counts FILE or the\n"
-	"input itself first.  Same input, scheme and --seed: the same ids on any\n"
-	"machine.  Example:\n"
+	"input itself first.  -s picks the columns to hash (default: all but\n"
+	"--label, --weight and --num).  Same input, scheme and --seed: the same\n"
+	"ids on any machine (man hicard-hash has the formulas).  Example:\n"
 	"  hicard hash --scheme double --buckets 100000 -s user,item clicks.csv";
 
 struct hash_opts {
@@ -75,8 +76,9 @@ static int count_file(const struct hash_opts *o, const char *path,
 	for (size_t j = 0; j < cnt->ncols; j++) {
 		long c = hc_select_one(names[j], hc_csv_colnames(csv),
 				       hc_csv_ncols(csv), err);
-		if (c < 0) {
+		if (c < 0) { /* the file lacks it: bad data, not bad usage */
 			hc_err_prefix(err, "%s", hc_csv_name(csv));
+			err->kind = HC_ERR_DATA;
 			goto done;
 		}
 		cols[j] = (size_t)c;
@@ -301,8 +303,6 @@ static int check_opts(const struct hash_opts *o, enum hc_scheme s,
 	if (counts && !o->counts && !o->fit && stdin_in)
 		return hc_cmd_usage("hash", "--scheme %s counts values first: give --fit FILE or --counts FILE when reading stdin",
 				    hc_scheme_name(s));
-	if (o->keys && o->format && strcmp(o->format, "hcb") != 0)
-		return hc_cmd_usage("hash", "--keys applies to --format hcb");
 	return 0;
 }
 
@@ -362,6 +362,7 @@ int cmd_hash(int argc, char **argv)
 	struct hash_opts o = { .probes = 1, .min_count = 1, .cutoff = 0.5,
 			       .argc = argc, .argv = argv };
 	const struct hc_opt opts[] = {
+		HC_OPT_GROUP("Scheme:"),
 		HC_OPT_STR(0, "scheme", &o.scheme, "SCHEME", "mod, multiplex, double, frequency, double-frequency, graph, double-graph, vocab or modulo"),
 		HC_OPT_STR(0, "buckets", &o.buckets, "SPEC", "ids per column: N, or NAME=N,... (N,NAME=M: N for the rest)"),
 		HC_OPT_U64(0, "probes", &o.probes, "K", 1, HC_HASH_PROBES_MAX, "multiplex: ids per value (default 1)"),
@@ -406,6 +407,8 @@ int cmd_hash(int argc, char **argv)
 	if ((o.format && parse_format(o.format, &fmt) != 0) ||
 	    (status = check_opts(&o, scheme, input, nargs)) != 0)
 		return 2;
+	if (o.keys && fmt != HC_HASH_HCB)
+		return hc_cmd_usage("hash", "--keys applies to --format hcb");
 	if (fmt == HC_HASH_CSV && (o.label || o.weight || o.num))
 		return hc_cmd_usage("hash", "CSV output passes every column through; --label, --weight and --num apply to hcb, libsvm and vw");
 	if (hash_input(&o, scheme, fmt, input, &err) != 0)

@@ -1,6 +1,7 @@
 /* frame_text.c - frame values to and from text; see frame_text.h */
 #include "frame_text.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,8 @@ int hc_libsvm_write_row(struct hc_libsvm *l, struct hc_out *out,
 		if (hc_grow(&p, &l->feat_cap, nf + n, sizeof(*l->feat)) != 0)
 			return hc_err_nomem(err);
 		l->feat = p;
+		if (!ids && isnan(b->cols[j].num[i]))
+			continue; /* a missing number is an absent feature */
 		for (size_t k = 0; k < n; k++, nf++) {
 			l->feat[nf].idx = l->offset[j] + (ids ? ids[k] : 0) + 1;
 			l->feat[nf].val = ids ? 1.0f : b->cols[j].num[i];

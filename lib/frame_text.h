@@ -12,7 +12,8 @@
  * Column j's features start after all earlier columns' (a cat column takes
  * its id space, a num column one index); a cat id i of column j is index
  * offset_j + i + 1 with value 1 (summed where ids repeat).  Weight columns
- * are left out (libsvm has no place for them); without a label, 0.
+ * are left out (libsvm has no place for them), and so are NaN numbers (a
+ * missing value is an absent feature); without a label, 0.
  */
 #ifndef HC_FRAME_TEXT_H
 #define HC_FRAME_TEXT_H
