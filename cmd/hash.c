@@ -240,12 +240,13 @@ static int run(const struct hash_opts *o, enum hc_scheme scheme,
 	j->prog = &prog;
 	rc = hc_hash_run(j, &s, out, err);
 	hc_progress_end(&prog);
+	/* The stats first: a failure there must not leave the output. */
+	if (rc == 0 && j->stats)
+		rc = write_stats(o, j, names, err);
 	if (rc == 0) {
 		rc = hc_out_close(out, err);
 		out = NULL;
 	}
-	if (rc == 0 && j->stats)
-		rc = write_stats(o, j, names, err);
 done:
 	hc_out_abort(out);
 	hc_frame_schema_release(&s);
