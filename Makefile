@@ -162,4 +162,5 @@ uninstall:
 clean:
 	rm -rf build hicard
 
--include $(LIB_OBJ:.o=.d) $(SRC_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(SRC_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) \
+	 $(BUILD)/bench/gendata.d $(BUILD)/bench/benchread.d
