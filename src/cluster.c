@@ -197,7 +197,7 @@ int hc_cluster_search(const struct hc_bigraph *g,
 		else
 			res = p.res / 4;
 		if (res > HC_CLUSTER_RES_MAX || res < HC_CLUSTER_RES_MIN ||
-		    (have_lo && have_hi && hi.res / lo.res < 1 + 1e-9))
+		    (have_lo && have_hi && hi.res / lo.res < 1 + HC_CLUSTER_RES_STEP))
 			break;
 	}
 	rc = 0;
