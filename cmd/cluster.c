@@ -82,17 +82,17 @@ static int columns(const struct cluster_opts *o, struct hc_csv_reader *csv,
 static int check_target(const struct hc_cluster_search *s,
 			const struct hc_bigraph *g, struct hc_err *err)
 {
+	static const char *const opt[] = {"--buckets", "--user-buckets", "--item-buckets"};
 	static const char *const what[] = {"users and items", "users", "items"};
 	uint64_t most = s->side == HC_SIDE_USERS ? g->nusers
 			: s->side == HC_SIDE_ITEMS ? g->nitems
 						   : hc_bigraph_nodes(g);
-	uint64_t least = s->side == HC_SIDE_BOTH ? 2 : 1;
 
-	if (s->target < least || s->target > most)
+	if (s->target > most)
 		return hc_err_set(err, HC_ERR_DATA,
-				  "cannot make %llu clusters of %llu %s (from %llu to %llu)",
-				  (unsigned long long)s->target, (unsigned long long)most,
-				  what[s->side], (unsigned long long)least,
+				  "%s %llu: there are only %llu %s, so at most %llu clusters",
+				  opt[s->side], (unsigned long long)s->target,
+				  (unsigned long long)most, what[s->side],
 				  (unsigned long long)most);
 	return 0;
 }

@@ -8,12 +8,25 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "src/cluster.h"
 
+/* 6 significant digits, as profile's report (more would be noise);
+ * whole numbers in full. */
+static double r6(double v)
+{
+	char buf[32];
+
+	if (v == floor(v))
+		return v;
+	snprintf(buf, sizeof(buf), "%.6g", v);
+	return strtod(buf, NULL);
+}
+
 static int num(cJSON *o, const char *k, double v)
 {
-	cJSON *r = isfinite(v) ? cJSON_AddNumberToObject(o, k, v)
+	cJSON *r = isfinite(v) ? cJSON_AddNumberToObject(o, k, r6(v))
 			       : cJSON_AddNullToObject(o, k);
 	return r ? 0 : -1;
 }
