@@ -366,6 +366,7 @@ static void work_release(struct work *wk)
 	hc_free(wk->B);
 	hc_free(wk->nbw);
 	hc_free(wk->touched);
+	memset(wk, 0, sizeof(*wk));
 }
 
 static int work_alloc(struct work *wk, size_t n)
