@@ -24,11 +24,14 @@
  * As in scikit-network: nodes are visited in id order, only the clusters
  * of a node's neighbours are candidates, a move needs a strictly positive
  * gain and among equal gains the smallest label wins; passes stop after
- * one that gains at most tol; a level that gains at most tol in all is
- * dropped and ends the run; the clusters of a level become the nodes of
- * the next in ascending order of their labels.  Sums are in double
+ * one that gains at most tol; a level that gains at most tol in all ends
+ * the run (its moves are kept); the clusters of a level become the nodes
+ * of the next in ascending order of their labels.  Sums are in double
  * precision (scikit-network's core uses single), so the two may break
- * near-ties differently.
+ * near-ties differently: on Gowalla the cluster counts at resolutions 50
+ * to 300 come within 1.1% of scikit-network 0.32.1's (single precision
+ * here gave within 0.7%; dropping the last level, as some versions of
+ * scikit-network's code read, gave 17% more clusters at resolution 50).
  */
 #include <math.h>
 #include <string.h>
@@ -407,13 +410,14 @@ int hc_bimod_louvain(const struct hc_bigraph *g,
 
 		if (isnan(gain))
 			goto done;
-		if (gain <= opts->tol)
+		if (!(gain > 0))
 			break;
 		K = renumber(&L, &wk);
 		for (size_t i = 0; i < n; i++)
 			labels[i] = wk.lab[labels[i]];
 		levels++;
-		if (K == 1 || (opts->max_levels && levels == opts->max_levels))
+		if (gain <= opts->tol || K == 1 ||
+		    (opts->max_levels && levels == opts->max_levels))
 			break;
 		if (aggregate(&L, &wk, K, &next) != 0)
 			goto done;

@@ -35,8 +35,8 @@ double hc_modularity_bipartite(const struct hc_bigraph *g,
 /* Tolerances of scikit-network's Louvain (tol_optimization and
  * tol_aggregation): local moving stops after a pass that gains at most
  * this much Q_B, and a level whose passes gained at most this much is
- * dropped and ends the run.  Kept equal so that cluster counts at a given
- * resolution come out close to the reference's. */
+ * the last.  Kept equal so that cluster counts at a given resolution come
+ * out close to the reference's. */
 #define HC_BIMOD_TOL 1e-3
 
 struct hc_bimod_opts {
@@ -60,7 +60,8 @@ struct hc_bimod_trace {
  * Louvain on Q_B: local moving (nodes visited in id order, each moved to
  * the neighbouring cluster of largest gain, ties to the smaller label)
  * until a pass gains at most opts->tol, then aggregation into a graph of
- * clusters, again until a level gains at most opts->tol.  Deterministic.
+ * clusters, again until a level gains at most opts->tol (that level's
+ * moves are kept).  Deterministic.
  * labels (hc_bigraph_nodes(g) of them) get the partition; a node without
  * edges keeps a cluster of its own.  *q (if not NULL) gets Q_B (or Q) at
  * the resolution; trace (if not NULL, zeroed by the caller, freed with
