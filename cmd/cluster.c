@@ -79,24 +79,6 @@ static int columns(const struct cluster_opts *o, struct hc_csv_reader *csv,
 	return 0;
 }
 
-static int check_target(const struct hc_cluster_search *s,
-			const struct hc_bigraph *g, struct hc_err *err)
-{
-	static const char *const opt[] = {"--buckets", "--user-buckets", "--item-buckets"};
-	static const char *const what[] = {"users and items", "users", "items"};
-	uint64_t most = s->side == HC_SIDE_USERS ? g->nusers
-			: s->side == HC_SIDE_ITEMS ? g->nitems
-						   : hc_bigraph_nodes(g);
-
-	if (s->target > most)
-		return hc_err_set(err, HC_ERR_DATA,
-				  "%s %llu: there are only %llu %s, so at most %llu clusters",
-				  opt[s->side], (unsigned long long)s->target,
-				  (unsigned long long)most, what[s->side],
-				  (unsigned long long)most);
-	return 0;
-}
-
 /* Numbers both sides, measures them, writes the map. */
 static int finish(const struct cluster_opts *o, struct hc_interactions *in,
 		  const struct hc_bigraph *g, const uint32_t *labels,
@@ -173,7 +155,7 @@ static int partition(const struct cluster_opts *o, const struct hc_bigraph *g,
 								    : HC_SIDE_BOTH;
 	if (!s->target)
 		return hc_cluster_run(g, co, labels, &r->objective, err);
-	if (check_target(s, g, err) != 0 ||
+	if (hc_cluster_search_check(g, s, err) != 0 ||
 	    hc_cluster_search(g, co, s, labels, &r->objective, err) != 0)
 		return -1;
 	co->resolution = s->resolution;

@@ -150,6 +150,25 @@ static int try_res(const struct hc_bigraph *g, struct hc_cluster_opts *o,
 	return 0;
 }
 
+int hc_cluster_search_check(const struct hc_bigraph *g,
+			    const struct hc_cluster_search *s,
+			    struct hc_err *err)
+{
+	static const char *const opt[] = {"--buckets", "--user-buckets", "--item-buckets"};
+	static const char *const what[] = {"users and items", "users", "items"};
+	uint64_t most = s->side == HC_SIDE_USERS ? g->nusers
+			: s->side == HC_SIDE_ITEMS ? g->nitems
+						   : hc_bigraph_nodes(g);
+
+	if (s->target > most)
+		return hc_err_set(err, HC_ERR_DATA,
+				  "%s %llu: there are only %llu %s, so at most %llu clusters",
+				  opt[s->side], (unsigned long long)s->target,
+				  (unsigned long long)most, what[s->side],
+				  (unsigned long long)most);
+	return 0;
+}
+
 static int within(uint64_t c, uint64_t target)
 {
 	double d = fabs((double)c - (double)target);

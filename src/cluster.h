@@ -104,6 +104,13 @@ struct hc_cluster_search {
 	int reached;         /* within HC_CLUSTER_SEARCH_TOL */
 };
 
+/* Checks that s->target can be made at all: at most as many clusters as
+ * nodes on the side searched.  0, or -1 with err set (HC_ERR_DATA, the
+ * message naming the option: --buckets, --user-buckets, --item-buckets). */
+int hc_cluster_search_check(const struct hc_bigraph *g,
+			    const struct hc_cluster_search *s,
+			    struct hc_err *err);
+
 /* Searches o->resolution (the starting point; *o is not changed) so that
  * the clusters of s->side number s->target within the tolerance: a
  * bracket is grown by factors of 4, then narrowed by interpolation in
