@@ -122,6 +122,20 @@ static double next_res(struct probe lo, struct probe hi, uint64_t target)
 	return exp((llo + lhi) / 2);
 }
 
+/* The factor to the next resolution before the target is bracketed:
+ * counts grow about linearly with the resolution, so the ratio of target
+ * to count, kept within [1.25, 64] (or its inverse) so that every try
+ * moves and none overshoots wildly where counts are far from linear
+ * (near the number of connected parts, or of nodes). */
+static double step(uint64_t count, uint64_t target)
+{
+	double r = count ? (double)target / (double)count : 64;
+
+	if (r >= 1)
+		return r < 1.25 ? 1.25 : r > 64 ? 64 : r;
+	return r > 0.8 ? 0.8 : r < 1.0 / 64 ? 1.0 / 64 : r;
+}
+
 /* One clustering at res; keeps it in best if closer to the target. */
 static int try_res(const struct hc_bigraph *g, struct hc_cluster_opts *o,
 		   struct hc_cluster_search *s, uint32_t *labels, uint32_t *cur,
@@ -213,10 +227,8 @@ int hc_cluster_search(const struct hc_bigraph *g,
 		}
 		if (have_lo && have_hi && hi.res > lo.res)
 			res = next_res(lo, hi, s->target);
-		else if (!have_hi)
-			res = p.res * 4;
 		else
-			res = p.res / 4;
+			res = p.res * step(p.count, s->target);
 		if (res > HC_CLUSTER_RES_MAX || res < HC_CLUSTER_RES_MIN ||
 		    (have_lo && have_hi && hi.res / lo.res < 1 + HC_CLUSTER_RES_STEP))
 			break;

@@ -112,10 +112,11 @@ int hc_cluster_search_check(const struct hc_bigraph *g,
 			    struct hc_err *err);
 
 /* Searches o->resolution (the starting point; *o is not changed) so that
- * the clusters of s->side number s->target within the tolerance: a
- * bracket is grown by factors of 4, then narrowed by interpolation in
- * log-log (clusters ~ resolution^k), falling back to halving the log
- * interval.  labels get the partition closest to the target (the first
+ * the clusters of s->side number s->target within the tolerance: steps
+ * of target / count (clusters grow about linearly with the resolution;
+ * each step within a factor of 1.25 to 64) until the target is
+ * bracketed, then interpolation in log-log (clusters ~ resolution^k),
+ * falling back to halving the log interval.  labels get the partition closest to the target (the first
  * one found at that distance); if none is within the tolerance, s->reached
  * is 0 and the closest is returned.  0, or -1 with err set. */
 int hc_cluster_search(const struct hc_bigraph *g,
