@@ -138,6 +138,7 @@ demo: deps
 	@head -c 3000 $(DEMO_TMP)/clicks.hcb > $(DEMO_TMP)/cut.hcb
 	@./$(BIN) show $(DEMO_TMP)/cut.hcb > /dev/null || \
 	  echo "(exit status $$?: the cut file is reported, as it should be)"
+	./$(BIN) cluster --user user_id --item item_id --method bipartite --resolution 5 testdata/demo/clicks.csv | head -4
 
 bench: $(BIN) $(TOOLS)
 	sh bench/run.sh
