@@ -16,7 +16,7 @@
 static const char *const usage[] = {
 	"hicard encode fit ENCODERS [--target COL] [--smooth A|auto] [--min-count N] [--max-categories K] [--order freq|first] [--signed-bits] -o STATE [FILE]",
 	"hicard encode apply --state STATE [--keep COLS] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
-	"hicard encode fit-apply ENCODERS [--target COL] [--folds K|--ordered] [--save-state STATE] [--keep COLS] [--format csv|libsvm|hcb] [-o FILE] FILE",
+	"hicard encode fit-apply ENCODERS [--target COL] [--folds K|--ordered] [--memory SIZE] [--save-state STATE] [--keep COLS] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
 	"hicard encode merge -o STATE STATE...",
 	"hicard encode decode --state STATE [-o FILE] [FILE]",
 	NULL,
@@ -86,8 +86,8 @@ static int check_mode(const struct encode_opts *o, const char *mode, int nargs)
 		return hc_cmd_usage("encode", "--target-encode and --woe need --target COL (the label column)");
 	if (o->cols[HC_ENC_WOE] && o->p.smooth == 0)
 		return hc_cmd_usage("encode", "--woe needs --smooth auto or a weight above 0 (with 0, a value seen in one class only has an infinite woe)");
-	if (strcmp(mode, "fit-apply") && (o->folds || o->ordered || o->save_state))
-		return hc_cmd_usage("encode", "--folds, --ordered and --save-state go with fit-apply");
+	if (strcmp(mode, "fit-apply") && (o->folds || o->ordered || o->save_state || o->memory))
+		return hc_cmd_usage("encode", "--folds, --ordered, --memory and --save-state go with fit-apply");
 	if (o->folds && o->ordered)
 		return hc_cmd_usage("encode", "--folds and --ordered go one at a time");
 	if ((!strcmp(mode, "apply") || !strcmp(mode, "decode")) != (o->state != NULL))
@@ -98,8 +98,6 @@ static int check_mode(const struct encode_opts *o, const char *mode, int nargs)
 		return hc_cmd_usage("encode", "--format and --keep go with apply and fit-apply");
 	if (!strcmp(mode, "merge") ? nargs < 1 : nargs > 1)
 		return hc_cmd_usage("encode", !strcmp(mode, "merge") ? "merge needs one or more STATE files" : "one FILE at most");
-	if (!strcmp(mode, "fit-apply") && nargs == 0)
-		return hc_cmd_usage("encode", "fit-apply reads its input twice: give a FILE, not stdin");
 	return 0;
 }
 
@@ -125,6 +123,7 @@ int cmd_encode(int argc, char **argv)
 		HC_OPT_FLAG(0, "signed-bits", &o.signed_bits, "binary and resbit bits as -1/+1 instead of 0/1"),
 		HC_OPT_U64(0, "folds", &o.folds, "K", 2, HC_TE_FOLDS_MAX, "fit-apply: K-fold cross fitting (default 5)"),
 		HC_OPT_FLAG(0, "ordered", &o.ordered, "fit-apply: ordered statistics over a seeded permutation"),
+		HC_OPT_SIZE(0, "memory", &o.memory, "SIZE", "fit-apply: keep rows in memory up to SIZE, then read FILE twice (default 1G)"),
 		HC_OPT_STR(0, "save-state", &o.save_state, "STATE", "fit-apply: also write the fitted state"),
 		HC_OPT_GROUP("Applying:"),
 		HC_OPT_STR(0, "state", &o.state, "STATE", "a state written by fit, fit-apply or merge"),
@@ -156,12 +155,14 @@ int cmd_encode(int argc, char **argv)
 		return status;
 	if (!o.folds)
 		o.folds = 5;
+	if (!o.memory)
+		o.memory = (uint64_t)1 << 30;
 	if (!strcmp(mode, "fit"))
 		rc = encode_fit(&o, nargs > 1 ? argv[2] : NULL, &err);
 	else if (!strcmp(mode, "apply"))
 		rc = encode_apply(&o, nargs > 1 ? argv[2] : NULL, &err);
 	else if (!strcmp(mode, "fit-apply"))
-		rc = encode_fit_apply(&o, argv[2], &err);
+		rc = encode_fit_apply(&o, nargs > 1 ? argv[2] : NULL, &err);
 	else if (!strcmp(mode, "merge"))
 		rc = encode_merge(&o, nargs - 1, argv + 2, &err);
 	else

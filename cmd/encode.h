@@ -14,7 +14,7 @@ struct encode_opts {
 	const char *cols[HC_ENC_NKINDS]; /* --onehot COLS, ... */
 	const char *target, *smooth, *state, *save_state, *keep, *format,
 		*order;
-	uint64_t folds, min_count, max_categories;
+	uint64_t folds, min_count, max_categories, memory;
 	int ordered, signed_bits;
 	/* resolved */
 	struct hc_enc_params p;

@@ -125,7 +125,7 @@ static struct hc_enc_state *fit_file(const struct encode_opts *o,
 	    hc_enc_layout_init(&l, st, csv, NULL, 1, err) != 0)
 		goto done;
 	if (oof && hc_enc_oof_init(oof, st, (uint32_t)o->folds, o->ordered,
-				   o->c.seed, err) != 0)
+				   o->c.seed, o->keep ? 0 : o->memory, err) != 0)
 		goto done;
 	hc_progress_start(&prog, "encode fit", hc_csv_bytes_total(csv), o->c.quiet);
 	rc = hc_enc_fit(st, csv, &l, oof, &prog, err);
@@ -165,7 +165,7 @@ static int encode_file(const struct encode_opts *o, const struct hc_enc_state *s
 		       struct hc_err *err)
 {
 	struct hc_csv_opts copts;
-	struct hc_csv_reader *csv;
+	struct hc_csv_reader *csv = NULL;
 	struct hc_enc_layout l = {0};
 	struct hc_enc_writer *w = NULL;
 	struct hc_out *out = NULL;
@@ -173,11 +173,19 @@ static int encode_file(const struct encode_opts *o, const struct hc_enc_state *s
 	const char **keep = NULL;
 	int rc = -1;
 
-	if (hc_common_csv_opts(&o->c, &copts, err) != 0 ||
-	    !(csv = hc_csv_open(path, &copts, err)))
-		return -1;
-	if (hc_enc_layout_init(&l, st, csv, o->keep, 0, err) != 0)
-		goto done;
+	if (oof && oof->full) {
+		/* recorded: the input is not read again; its header was the
+		 * fit pass's, with the target column */
+		l.target = 0;
+	} else {
+		if (oof && (!path || !strcmp(path, "-")))
+			return hc_err_set(err, HC_ERR_DATA, "stdin: the input is over --memory and cannot be read twice: give a FILE or more --memory");
+		if (hc_common_csv_opts(&o->c, &copts, err) != 0 ||
+		    !(csv = hc_csv_open(path, &copts, err)))
+			return -1;
+		if (hc_enc_layout_init(&l, st, csv, o->keep, 0, err) != 0)
+			goto done;
+	}
 	if (!(keep = hc_calloc(l.nkeep + 1, sizeof(*keep)))) {
 		hc_err_nomem(err);
 		goto done;
@@ -188,8 +196,11 @@ static int encode_file(const struct encode_opts *o, const struct hc_enc_state *s
 	    !(w = hc_enc_writer_open(out, o->fmt, st, l.nkeep, keep, l.target >= 0,
 				     o->argc, o->argv, err)))
 		goto done;
-	hc_progress_start(&prog, "encode", hc_csv_bytes_total(csv), o->c.quiet);
-	rc = hc_enc_apply(st, csv, &l, oof, w, &prog, err);
+	hc_progress_start(&prog, "encode", csv ? hc_csv_bytes_total(csv) : 0, o->c.quiet);
+	if (oof && oof->full)
+		rc = hc_enc_apply_recorded(st, oof, w, err);
+	else
+		rc = hc_enc_apply(st, csv, &l, oof, w, &prog, err);
 	hc_progress_end(&prog);
 	if (rc == 0) {
 		rc = hc_enc_writer_close(w, err);

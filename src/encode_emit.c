@@ -412,7 +412,9 @@ static int put_front(struct hc_enc_writer *w, const struct hc_enc_row *r,
 		return 0;
 	if (frame)
 		return hc_frame_put_num(w->fw, w->fcol++, (float)r->y, err);
-	return put_text(w, r->label, r->label_len) != 0 ? fail(w, err) : 0;
+	if (sep(w) != 0 || (r->y == r->y && hc_enc_put_real(w->out, r->y) != 0))
+		return fail(w, err);
+	return 0;
 }
 
 int hc_enc_writer_row(struct hc_enc_writer *w, const struct hc_enc_row *r,

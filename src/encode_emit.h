@@ -12,7 +12,8 @@
  *   count    COL_count       freq  COL_freq      target  COL_te
  *   woe      COL_woe         binary COL_bin0..   resbit  COL_rb0..
  *
- * Numbers are written with 7 significant digits.  libsvm: "LABEL i:v ..."
+ * Numbers, the label included, are written with 7 significant digits
+ * (an empty label stays empty in CSV).  libsvm: "LABEL i:v ..."
  * with 1-based indices over the columns above (the kept columns left out),
  * zeros left out; a missing label is written 0.  Frame: the label as
  * HC_KIND_LABEL (NaN where missing), kept columns as num (their text must
@@ -35,9 +36,7 @@ enum hc_enc_format { HC_ENC_FMT_CSV, HC_ENC_FMT_LIBSVM, HC_ENC_FMT_HCB };
 struct hc_enc_row {
 	const char *const *keep;
 	const size_t *keep_len;
-	const char *label;     /* the target field; NULL: no target column */
-	size_t label_len;
-	double y;              /* the label parsed (NaN: empty) */
+	double y;              /* the label (NaN: empty) */
 	const uint32_t *ids;   /* per state column: id or HC_ENC_UNSEEN */
 	const double *te, *woe;
 };

@@ -1,5 +1,9 @@
 /* encode_scan.c - fit and apply passes over CSV rows (encode_scan.h)
  *
+ * Both passes go by batches (lib/csv_read.h) and, within a batch, column
+ * by column, so that the vocabulary lookups of one column run as a
+ * prefetching pipeline (src/encode_state.c).
+ *
  * Targets: an empty field is a row without a target (counted by count and
  * freq, left out of target sums, still encoded); anything else must be a
  * finite number, or the pass stops with the field's position.
@@ -60,9 +64,14 @@ void hc_enc_layout_release(struct hc_enc_layout *l)
 
 /* ---- out of fold -------------------------------------------------------- */
 
+static int is_target_col(const struct hc_enc_state *st, size_t j)
+{
+	return (st->cols[j].kinds & HC_ENC_TARGET_KINDS) != 0;
+}
+
 int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		    uint32_t folds, int ordered, uint64_t seed,
-		    struct hc_err *err)
+		    uint64_t budget, struct hc_err *err)
 {
 	size_t n = st->ncols ? st->ncols : 1;
 
@@ -70,18 +79,19 @@ int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 	o->folds = ordered ? 0 : folds;
 	o->ordered = ordered;
 	o->seed = seed;
-	if (ordered) {
-		o->ids = hc_calloc(n, sizeof(*o->ids));
-		o->te = hc_calloc(n, sizeof(*o->te));
-		o->woe = hc_calloc(n, sizeof(*o->woe));
-		if (!o->ids || !o->te || !o->woe)
-			return hc_err_nomem(err);
+	o->budget = budget;
+	o->full = budget > 0;
+	o->ids = hc_calloc(n, sizeof(*o->ids));
+	o->te = hc_calloc(n, sizeof(*o->te));
+	o->woe = hc_calloc(n, sizeof(*o->woe));
+	if (!o->ids || !o->te || !o->woe)
+		return hc_err_nomem(err);
+	if (ordered)
 		return 0;
-	}
 	if (!(o->f = hc_calloc(n, sizeof(*o->f))))
 		return hc_err_nomem(err);
 	for (size_t j = 0; j < st->ncols; j++)
-		if ((st->cols[j].kinds & HC_ENC_TARGET_KINDS) &&
+		if (is_target_col(st, j) &&
 		    hc_te_folds_init(&o->f[j], folds, st->p.smooth < 0, err) != 0)
 			return -1;
 	return 0;
@@ -107,31 +117,59 @@ void hc_enc_oof_release(struct hc_enc_oof *o, size_t ncols)
 	memset(o, 0, sizeof(*o));
 }
 
-/* Ordered: row r's ids and target, kept until the pass is over. */
-static int oof_record(struct hc_enc_oof *o, const struct hc_enc_state *st,
-		      const uint32_t *ids, double y, struct hc_err *err)
+/* Whether column j's ids are recorded. */
+static int recorded(const struct hc_enc_oof *o, const struct hc_enc_state *st,
+		    size_t j)
 {
-	if (o->nrows == o->cap) {
-		size_t cap = o->cap ? o->cap * 2 : 4096;
-		void *p = hc_reallocarray(o->y, cap, sizeof(*o->y));
+	return o->full || (o->ordered && is_target_col(st, j));
+}
 
-		if (!p)
-			return hc_err_nomem(err);
-		o->y = p;
-		for (size_t j = 0; j < st->ncols; j++) {
-			if (!(st->cols[j].kinds & HC_ENC_TARGET_KINDS))
-				continue;
-			if (!(p = hc_reallocarray(o->ids[j], cap, sizeof(**o->ids))))
-				return hc_err_nomem(err);
-			o->ids[j] = p;
-		}
-		o->cap = cap;
-	}
-	o->y[o->nrows] = y;
+/* Over the budget: keep only what ordered statistics cannot do without. */
+static void drop_recording(struct hc_enc_oof *o, const struct hc_enc_state *st)
+{
+	o->full = 0;
 	for (size_t j = 0; j < st->ncols; j++)
-		if (st->cols[j].kinds & HC_ENC_TARGET_KINDS)
-			o->ids[j][o->nrows] = ids[j];
-	o->nrows++;
+		if (!recorded(o, st, j)) {
+			hc_free(o->ids[j]);
+			o->ids[j] = NULL;
+		}
+	if (!o->ordered) {
+		hc_free(o->y);
+		o->y = NULL;
+		o->nrows = o->cap = 0;
+	}
+}
+
+/* Room for n more recorded rows. */
+static int record_reserve(struct hc_enc_oof *o, const struct hc_enc_state *st,
+			  size_t n, struct hc_err *err)
+{
+	size_t cap = o->cap ? o->cap : 4096, per = sizeof(*o->y);
+	void *p;
+
+	if (!o->full && !o->ordered)
+		return 0;
+	while (cap < o->nrows + n)
+		cap *= 2;
+	if (cap == o->cap)
+		return 0;
+	for (size_t j = 0; j < st->ncols; j++)
+		per += recorded(o, st, j) ? sizeof(uint32_t) : 0;
+	if (o->full && (uint64_t)cap * per > o->budget) {
+		drop_recording(o, st);
+		return record_reserve(o, st, n, err);
+	}
+	if (!(p = hc_reallocarray(o->y, cap, sizeof(*o->y))))
+		return hc_err_nomem(err);
+	o->y = p;
+	for (size_t j = 0; j < st->ncols; j++) {
+		if (!recorded(o, st, j))
+			continue;
+		if (!(p = hc_reallocarray(o->ids[j], cap, sizeof(**o->ids))))
+			return hc_err_nomem(err);
+		o->ids[j] = p;
+	}
+	o->cap = cap;
 	return 0;
 }
 
@@ -159,84 +197,104 @@ int hc_enc_oof_finish(struct hc_enc_oof *o, const struct hc_enc_state *st,
 					  woe, o->seed + j, *dst, err) != 0)
 				return -1;
 		}
-		hc_free(o->ids[j]);
-		o->ids[j] = NULL;
 	}
 	return 0;
 }
 
-/* ---- the passes --------------------------------------------------------- */
+/* ---- batches ------------------------------------------------------------- */
 
-/* The target of a row: NaN for an empty field; -1 with err set for a
- * value that is not a finite number. */
-static int row_target(const struct hc_csv_reader *csv, const struct hc_csv_row *row,
-		      long col, double *y, struct hc_err *err)
-{
-	const char *s;
-	size_t len;
-	char where[512];
-
-	*y = NAN;
-	if (col < 0 || (len = hc_csv_field_len(row, (size_t)col)) == 0)
-		return 0;
-	s = hc_csv_field(row, (size_t)col);
-	if (hc_parse_double(s, len, y) == 0 && isfinite(*y))
-		return 0;
-	hc_csv_where(csv, row->line, (size_t)col, where, sizeof(where));
-	return hc_err_set(err, HC_ERR_DATA, "%s: target '%.40s' is not a finite number", where, s);
-}
-
-struct rowbuf {
-	const char **vals;
-	size_t *lens;
+/* Per-batch scratch: targets and ids (column-major: ids[j * cap + i]). */
+struct scratch {
+	double *y;
 	uint32_t *ids;
-	double *te, *woe;
+	double *te_blk, *woe_blk;  /* out-of-fold values, like ids */
+	size_t cap, ncols;
+	uint32_t *row_ids;
+	double *te, *woe;          /* one row's, for the writer */
 };
 
-static int rowbuf_init(struct rowbuf *b, size_t n, struct hc_err *err)
+static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
+			   struct hc_err *err)
 {
-	n = n ? n : 1;
-	b->vals = hc_calloc(n, sizeof(*b->vals));
-	b->lens = hc_calloc(n, sizeof(*b->lens));
-	b->ids = hc_calloc(n, sizeof(*b->ids));
-	b->te = hc_calloc(n, sizeof(*b->te));
-	b->woe = hc_calloc(n, sizeof(*b->woe));
-	return b->vals && b->lens && b->ids && b->te && b->woe ? 0 : hc_err_nomem(err);
-}
-
-static void rowbuf_release(struct rowbuf *b)
-{
-	hc_free(b->vals);
-	hc_free(b->lens);
-	hc_free(b->ids);
-	hc_free(b->te);
-	hc_free(b->woe);
-}
-
-static void row_values(const struct hc_enc_state *st, const struct hc_enc_layout *l,
-		       const struct hc_csv_row *row, struct rowbuf *b)
-{
-	for (size_t j = 0; j < st->ncols; j++) {
-		b->vals[j] = hc_csv_field(row, l->col[j]);
-		b->lens[j] = hc_csv_field_len(row, l->col[j]);
+	if (!s->row_ids) {
+		size_t n = ncols ? ncols : 1;
+		s->row_ids = hc_calloc(n, sizeof(*s->row_ids));
+		s->te = hc_calloc(n, sizeof(*s->te));
+		s->woe = hc_calloc(n, sizeof(*s->woe));
+		if (!s->row_ids || !s->te || !s->woe)
+			return hc_err_nomem(err);
 	}
+	s->ncols = ncols;
+	if (nrows <= s->cap)
+		return 0;
+	hc_free(s->y);
+	hc_free(s->ids);
+	hc_free(s->te_blk);
+	hc_free(s->woe_blk);
+	ncols = ncols ? ncols : 1;
+	s->y = hc_mallocarray(nrows, sizeof(*s->y));
+	s->ids = hc_mallocarray(nrows, ncols * sizeof(*s->ids));
+	s->te_blk = hc_mallocarray(nrows, ncols * sizeof(*s->te_blk));
+	s->woe_blk = hc_mallocarray(nrows, ncols * sizeof(*s->woe_blk));
+	s->cap = s->y && s->ids && s->te_blk && s->woe_blk ? nrows : 0;
+	return s->cap ? 0 : hc_err_nomem(err);
 }
 
-static int fit_row(struct hc_enc_state *st, struct hc_enc_oof *oof,
-		   struct rowbuf *b, uint64_t r, double y, struct hc_err *err)
+static void scratch_release(struct scratch *s)
 {
-	if (hc_enc_observe(st, b->vals, b->lens, y, b->ids, err) != 0)
+	hc_free(s->y);
+	hc_free(s->ids);
+	hc_free(s->te_blk);
+	hc_free(s->woe_blk);
+	hc_free(s->row_ids);
+	hc_free(s->te);
+	hc_free(s->woe);
+}
+
+/* The targets of a batch (NaN where empty); a value that is not a finite
+ * number is an error naming its place. */
+static int batch_targets(const struct hc_csv_reader *csv,
+			 const struct hc_csv_batch *b, long col, double *y,
+			 struct hc_err *err)
+{
+	char where[512];
+
+	for (size_t i = 0; i < b->nrows; i++) {
+		size_t f = i * b->ncols + (size_t)col;
+		const char *s = b->buf + b->off[f];
+
+		y[i] = NAN;
+		if (col < 0 || b->len[f] == 0)
+			continue;
+		if (hc_parse_double(s, b->len[f], &y[i]) == 0 && isfinite(y[i]))
+			continue;
+		hc_csv_where(csv, b->line[i], (size_t)col, where, sizeof(where));
+		return hc_err_set(err, HC_ERR_DATA, "%s: target '%.40s' is not a finite number", where, s);
+	}
+	return 0;
+}
+
+/* What the fit pass adds to oof for a batch of n rows starting at row r. */
+static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
+		     const struct scratch *s, size_t n, uint64_t r,
+		     struct hc_err *err)
+{
+	if (record_reserve(oof, st, n, err) != 0)
 		return -1;
-	if (!oof)
-		return 0;
+	if (oof->full || oof->ordered) {
+		memcpy(oof->y + oof->nrows, s->y, n * sizeof(*s->y));
+		for (size_t j = 0; j < st->ncols; j++)
+			if (oof->ids[j])
+				memcpy(oof->ids[j] + oof->nrows, s->ids + j * s->cap,
+				       n * sizeof(uint32_t));
+		oof->nrows += n;
+	}
 	if (oof->ordered)
-		return oof_record(oof, st, b->ids, y, err);
-	if (y != y)
 		return 0;
 	for (size_t j = 0; j < st->ncols; j++)
-		if ((st->cols[j].kinds & HC_ENC_TARGET_KINDS) &&
-		    hc_te_folds_add(&oof->f[j], b->ids[j],
-				    hc_fold_of(oof->seed, r, oof->folds), y, err) != 0)
+		if (is_target_col(st, j) &&
+		    hc_te_folds_add_rows(&oof->f[j], s->ids + j * s->cap, s->y, n, r,
+					 oof->seed, err) != 0)
 			return -1;
 	return 0;
 }
@@ -245,21 +303,25 @@ int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
 	       const struct hc_enc_layout *l, struct hc_enc_oof *oof,
 	       struct hc_progress *prog, struct hc_err *err)
 {
-	struct hc_csv_row row;
-	struct rowbuf b;
+	const struct hc_csv_batch *b;
+	struct scratch s = {0};
 	uint64_t r = 0;
-	double y;
 	int got, rc = -1;
 
-	if (rowbuf_init(&b, st->ncols, err) != 0)
-		goto done;
-	while ((got = hc_csv_next(csv, &row, err)) == 1) {
-		if (row_target(csv, &row, l->target, &y, err) != 0)
+	while ((got = hc_csv_next_batch(csv, &b, err)) == 1) {
+		if (scratch_reserve(&s, b->nrows, st->ncols, err) != 0 ||
+		    batch_targets(csv, b, l->target, s.y, err) != 0 ||
+		    hc_enc_observe_targets(st, s.y, b->nrows, err) != 0)
 			goto done;
-		row_values(st, l, &row, &b);
-		if (fit_row(st, oof, &b, r, y, err) != 0)
+		for (size_t j = 0; j < st->ncols; j++)
+			if (hc_enc_observe_column(st, j, b->buf, b->off + l->col[j],
+						  b->len + l->col[j], b->ncols, b->nrows,
+						  s.y, s.ids + j * s.cap, err) != 0)
+				goto done;
+		if (oof && oof_batch(oof, st, &s, b->nrows, r, err) != 0)
 			goto done;
-		if ((++r & 0xffff) == 0 && prog)
+		r += b->nrows;
+		if (prog)
 			hc_progress_update(prog, hc_csv_bytes_read(csv), r);
 	}
 	if (got < 0)
@@ -274,35 +336,56 @@ int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
 	}
 	rc = hc_enc_finalize(st, err);
 done:
-	rowbuf_release(&b);
+	scratch_release(&s);
 	return rc;
 }
 
-/* Out-of-fold values of row r into b->te / b->woe (NaN: in sample). */
-static int oof_values(const struct hc_enc_state *st, const struct hc_enc_oof *oof,
-		      uint64_t r, struct rowbuf *b, struct hc_err *err)
-{
-	uint32_t fold = oof->folds ? hc_fold_of(oof->seed, r, oof->folds) : 0;
+/* ---- encoding ------------------------------------------------------------ */
 
-	if (oof->ordered && r >= oof->nrows)
+/* Out-of-fold values of rows r0 .. r0 + n - 1 into s->te_blk and
+ * s->woe_blk (column-major like s->ids), column by column so that the
+ * fold sums of rows ahead can be prefetched.  ids(j) gives column j's n
+ * ids. */
+static int oof_block(const struct hc_enc_state *st, const struct hc_enc_oof *oof,
+		     const uint32_t *const *ids, size_t n, uint64_t r0,
+		     struct scratch *s, struct hc_err *err)
+{
+	if (oof->ordered && r0 + n > oof->nrows)
 		return hc_err_set(err, HC_ERR_DATA, "the input grew between the two passes of fit-apply");
 	for (size_t j = 0; j < st->ncols; j++) {
 		unsigned k = st->cols[j].kinds;
+		double *te = s->te_blk + j * s->cap, *woe = s->woe_blk + j * s->cap;
 
-		b->te[j] = b->woe[j] = NAN;
-		if (oof->ordered) {
-			if (k & HC_ENC_BIT(HC_ENC_TARGET))
-				b->te[j] = oof->te[j][r];
-			if (k & HC_ENC_BIT(HC_ENC_WOE))
-				b->woe[j] = oof->woe[j][r];
-			continue;
+		for (int w = 0; w < 2; w++) {
+			double *dst = w ? woe : te;
+
+			if (!(k & HC_ENC_BIT(w ? HC_ENC_WOE : HC_ENC_TARGET)))
+				continue;
+			if (!oof->ordered) {
+				hc_te_folds_values(&oof->f[j], ids[j], n, r0, oof->seed,
+						   st->p.smooth, w, dst);
+				continue;
+			}
+			for (size_t i = 0; i < n; i++)
+				dst[i] = (w ? oof->woe : oof->te)[j][r0 + i];
 		}
-		if (k & HC_ENC_BIT(HC_ENC_TARGET))
-			b->te[j] = hc_te_folds_value(&oof->f[j], b->ids[j], fold, st->p.smooth, 0);
-		if (k & HC_ENC_BIT(HC_ENC_WOE))
-			b->woe[j] = hc_te_folds_value(&oof->f[j], b->ids[j], fold, st->p.smooth, 1);
 	}
 	return 0;
+}
+
+/* Row i of the current block to the writer. */
+static int put_row(const struct hc_enc_state *st, const struct hc_enc_oof *oof,
+		   size_t i, struct scratch *s, struct hc_enc_row *er,
+		   struct hc_enc_writer *w, struct hc_err *err)
+{
+	er->ids = s->row_ids;
+	er->te = oof ? s->te : NULL;
+	er->woe = oof ? s->woe : NULL;
+	for (size_t j = 0; oof && j < st->ncols; j++) {
+		s->te[j] = s->te_blk[j * s->cap + i];
+		s->woe[j] = s->woe_blk[j * s->cap + i];
+	}
+	return hc_enc_writer_row(w, er, err);
 }
 
 int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
@@ -310,48 +393,50 @@ int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
 		 struct hc_enc_writer *w, struct hc_progress *prog,
 		 struct hc_err *err)
 {
-	struct hc_csv_row row;
+	const struct hc_csv_batch *b;
 	struct hc_enc_row er = {0};
 	const char **keep = hc_calloc(l->nkeep + 1, sizeof(*keep));
 	size_t *keep_len = hc_calloc(l->nkeep + 1, sizeof(*keep_len));
-	struct rowbuf b = {0};
+	const uint32_t **colids = hc_calloc(st->ncols + 1, sizeof(*colids));
+	struct scratch s = {0};
 	uint64_t r = 0;
 	int got, rc = -1;
 
-	if (!keep || !keep_len) {
+	if (!keep || !keep_len || !colids) {
 		hc_err_nomem(err);
 		goto done;
 	}
-	if (rowbuf_init(&b, st->ncols, err) != 0)
-		goto done;
 	er.keep = keep;
 	er.keep_len = keep_len;
-	er.ids = b.ids;
-	er.te = oof ? b.te : NULL;
-	er.woe = oof ? b.woe : NULL;
-	while ((got = hc_csv_next(csv, &row, err)) == 1) {
-		if (row_target(csv, &row, l->target, &er.y, err) != 0)
+	while ((got = hc_csv_next_batch(csv, &b, err)) == 1) {
+		if (scratch_reserve(&s, b->nrows, st->ncols, err) != 0 ||
+		    batch_targets(csv, b, l->target, s.y, err) != 0)
 			goto done;
-		for (size_t i = 0; i < l->nkeep; i++) {
-			keep[i] = hc_csv_field(&row, l->keep[i]);
-			keep_len[i] = hc_csv_field_len(&row, l->keep[i]);
+		for (size_t j = 0; j < st->ncols; j++) {
+			hc_enc_lookup_column(st, j, b->buf, b->off + l->col[j],
+					     b->len + l->col[j], b->ncols, b->nrows,
+					     s.ids + j * s.cap);
+			colids[j] = s.ids + j * s.cap;
 		}
-		if (l->target >= 0) {
-			er.label = hc_csv_field(&row, (size_t)l->target);
-			er.label_len = hc_csv_field_len(&row, (size_t)l->target);
-		}
-		for (size_t j = 0; j < st->ncols; j++)
-			b.ids[j] = hc_enc_lookup(st, j, hc_csv_field(&row, l->col[j]),
-						 hc_csv_field_len(&row, l->col[j]));
-		if (oof && oof_values(st, oof, r, &b, err) != 0)
+		if (oof && oof_block(st, oof, colids, b->nrows, r, &s, err) != 0)
 			goto done;
-		if (hc_enc_writer_row(w, &er, err) != 0) {
-			if (err->kind == HC_ERR_DATA)
-				hc_err_prefix(err, "%s:%llu", hc_csv_name(csv),
-					      (unsigned long long)row.line);
-			goto done;
+		for (size_t i = 0; i < b->nrows; i++, r++) {
+			for (size_t k = 0; k < l->nkeep; k++) {
+				size_t f = i * b->ncols + l->keep[k];
+				keep[k] = b->buf + b->off[f];
+				keep_len[k] = b->len[f];
+			}
+			for (size_t j = 0; j < st->ncols; j++)
+				s.row_ids[j] = s.ids[j * s.cap + i];
+			er.y = s.y[i];
+			if (put_row(st, oof, i, &s, &er, w, err) != 0) {
+				if (err->kind == HC_ERR_DATA)
+					hc_err_prefix(err, "%s:%llu", hc_csv_name(csv),
+						      (unsigned long long)b->line[i]);
+				goto done;
+			}
 		}
-		if ((++r & 0xffff) == 0 && prog)
+		if (prog)
 			hc_progress_update(prog, hc_csv_bytes_read(csv), r);
 	}
 	if (got < 0)
@@ -362,8 +447,49 @@ int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
 	}
 	rc = 0;
 done:
-	rowbuf_release(&b);
+	scratch_release(&s);
 	hc_free(keep);
 	hc_free(keep_len);
+	hc_free(colids);
+	return rc;
+}
+
+/* Rows encoded from memory go in blocks of this many (scratch size). */
+#define RECORDED_BLOCK 4096
+
+int hc_enc_apply_recorded(const struct hc_enc_state *st,
+			  const struct hc_enc_oof *oof,
+			  struct hc_enc_writer *w, struct hc_err *err)
+{
+	struct hc_enc_row er = {0};
+	struct scratch s = {0};
+	const uint32_t **colids = hc_calloc(st->ncols + 1, sizeof(*colids));
+	int rc = -1;
+
+	if (!colids) {
+		hc_err_nomem(err);
+		goto done;
+	}
+	if (scratch_reserve(&s, RECORDED_BLOCK, st->ncols, err) != 0)
+		goto done;
+	for (size_t r0 = 0; r0 < oof->nrows; r0 += RECORDED_BLOCK) {
+		size_t n = oof->nrows - r0 < RECORDED_BLOCK ? oof->nrows - r0 : RECORDED_BLOCK;
+
+		for (size_t j = 0; j < st->ncols; j++)
+			colids[j] = oof->ids[j] + r0;
+		if (oof_block(st, oof, colids, n, r0, &s, err) != 0)
+			goto done;
+		for (size_t i = 0; i < n; i++) {
+			for (size_t j = 0; j < st->ncols; j++)
+				s.row_ids[j] = colids[j][i];
+			er.y = oof->y[r0 + i];
+			if (put_row(st, oof, i, &s, &er, w, err) != 0)
+				goto done;
+		}
+	}
+	rc = 0;
+done:
+	scratch_release(&s);
+	hc_free(colids);
 	return rc;
 }

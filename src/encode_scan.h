@@ -36,23 +36,32 @@ int hc_enc_layout_init(struct hc_enc_layout *l, const struct hc_enc_state *st,
 		       int need_target, struct hc_err *err);
 void hc_enc_layout_release(struct hc_enc_layout *l);
 
-/* Out-of-fold encoding of the training rows (fit-apply). */
+/* Out-of-fold encoding of the training rows (fit-apply).
+ *
+ * Recording: within a byte budget, the fit pass keeps every row's value
+ * ids (4 bytes a column) and target (8 bytes), so that fit-apply encodes
+ * from memory instead of reading and parsing its input again (which also
+ * lets it read stdin).  Past the budget the recording is dropped (ordered
+ * statistics keep the target columns' ids: they need the whole
+ * permutation) and the input is read a second time. */
 struct hc_enc_oof {
 	uint32_t folds;          /* K of K-fold; 0 with ordered */
 	int ordered;
 	uint64_t seed;
 	struct hc_te_folds *f;   /* per state column (K-fold) */
-	uint32_t **ids;          /* ordered: per state column, per row */
-	float **te, **woe;       /* ordered: results per column, per row */
-	double *y;               /* ordered: target per row */
+	int full;                /* every column is recorded */
+	uint64_t budget;         /* bytes for recorded rows */
+	uint32_t **ids;          /* per state column, per row; NULL: not kept */
+	double *y;               /* per row, when recording */
 	size_t nrows, cap;
+	float **te, **woe;       /* ordered: results per column, per row */
 };
 
-/* 0, or -1 with err set.  Nothing is allocated for columns without a
- * target encoder. */
+/* budget: bytes for recording every row (0: never).  0, or -1 with err
+ * set.  Nothing is allocated for columns without a target encoder. */
 int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		    uint32_t folds, int ordered, uint64_t seed,
-		    struct hc_err *err);
+		    uint64_t budget, struct hc_err *err);
 void hc_enc_oof_release(struct hc_enc_oof *o, size_t ncols);
 /* Ordered: computes every row's encodings once the fit pass is done. */
 int hc_enc_oof_finish(struct hc_enc_oof *o, const struct hc_enc_state *st,
@@ -70,5 +79,10 @@ int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
 		 const struct hc_enc_layout *l, const struct hc_enc_oof *oof,
 		 struct hc_enc_writer *w, struct hc_progress *prog,
 		 struct hc_err *err);
+
+/* Encodes the rows recorded in oof (oof->full) to w.  0, or -1. */
+int hc_enc_apply_recorded(const struct hc_enc_state *st,
+			  const struct hc_enc_oof *oof,
+			  struct hc_enc_writer *w, struct hc_err *err);
 
 #endif

@@ -53,7 +53,7 @@ enum hc_enc_order {
 	HC_ENC_ORDER_FIRST, /* first seen first */
 };
 
-/* A value with no code of its own (rare or unseen) gets code K. */
+/* A column without a code encoder has K = 0.  An unseen value's id: */
 #define HC_ENC_UNSEEN UINT32_MAX
 
 struct hc_enc_params {
@@ -64,12 +64,18 @@ struct hc_enc_params {
 	int signed_bits;         /* binary/resbit bits as -1/+1 */
 };
 
+/* A value's rows with a target and their sum. */
+struct hc_enc_tsum {
+	double n, s;
+};
+
 struct hc_enc_col {
 	char *name;
 	unsigned kinds;         /* HC_ENC_BIT set */
 	struct hc_strmap vocab; /* value -> id; value slot: row count */
-	double *tn, *ts, *ts2;  /* per id, with a target encoder; ts2 is NULL
-				   while every target is 0 or 1 (then = ts) */
+	struct hc_enc_tsum *t;  /* per id, with a target encoder */
+	double *ts2;            /* per id: sum of squares; NULL while every
+				   target is 0 or 1 (then it equals t[id].s) */
 	size_t cap;
 	/* hc_enc_finalize: */
 	uint32_t *code;         /* per id: 0..K-1, or K */
@@ -104,6 +110,17 @@ int hc_enc_observe(struct hc_enc_state *st, const char *const *vals,
 		   const size_t *lens, double y, uint32_t *ids,
 		   struct hc_err *err);
 
+/* The batch form of hc_enc_observe: first the targets of n rows (y[i],
+ * NaN: none), then each column's n values (value i at buf + off[i *
+ * stride], len[i * stride] bytes), ids[i] getting their ids.  0, or -1
+ * with err set. */
+int hc_enc_observe_targets(struct hc_enc_state *st, const double *y, size_t n,
+			   struct hc_err *err);
+int hc_enc_observe_column(struct hc_enc_state *st, size_t j, const char *buf,
+			  const uint32_t *off, const uint32_t *len,
+			  size_t stride, size_t n, const double *y,
+			  uint32_t *ids, struct hc_err *err);
+
 /* Numbers the codes (see the top of this file).  Call after the last
  * observe or merge, before encoding.  0, or -1 (out of memory). */
 int hc_enc_finalize(struct hc_enc_state *st, struct hc_err *err);
@@ -111,6 +128,11 @@ int hc_enc_finalize(struct hc_enc_state *st, struct hc_err *err);
 /* Id of a value of column j, or HC_ENC_UNSEEN. */
 uint32_t hc_enc_lookup(const struct hc_enc_state *st, size_t j,
 		       const char *val, size_t len);
+/* hc_enc_lookup of n values laid out as for hc_enc_observe_column. */
+void hc_enc_lookup_column(const struct hc_enc_state *st, size_t j,
+			  const char *buf, const uint32_t *off,
+			  const uint32_t *len, size_t stride, size_t n,
+			  uint32_t *ids);
 /* Code of id (HC_ENC_UNSEEN included): 0..K. */
 static inline uint32_t hc_enc_code(const struct hc_enc_col *c, uint32_t id)
 {

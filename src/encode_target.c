@@ -81,8 +81,7 @@ int hc_te_folds_init(struct hc_te_folds *f, uint32_t k, int need_s2,
 
 void hc_te_folds_release(struct hc_te_folds *f)
 {
-	hc_free(f->n);
-	hc_free(f->s);
+	hc_free(f->c);
 	hc_free(f->s2);
 	hc_free(f->gn);
 	hc_free(f->gs);
@@ -93,24 +92,33 @@ void hc_te_folds_release(struct hc_te_folds *f)
 static int folds_grow(struct hc_te_folds *f, size_t need, struct hc_err *err)
 {
 	size_t cap = f->cap ? f->cap : 1024, k = f->k;
-	void *n, *s, *s2 = f->s2;
+	void *c, *s2 = f->s2;
 
 	while (cap < need)
 		cap *= 2;
-	if (!(n = hc_reallocarray(f->n, cap * k, sizeof(*f->n))))
+	if (!(c = hc_reallocarray(f->c, cap * k, sizeof(*f->c))))
 		return hc_err_nomem(err);
-	f->n = n;
-	if (!(s = hc_reallocarray(f->s, cap * k, sizeof(*f->s))))
-		return hc_err_nomem(err);
-	f->s = s;
+	f->c = c;
 	if (f->s2 && !(s2 = hc_reallocarray(f->s2, cap * k, sizeof(*f->s2))))
 		return hc_err_nomem(err);
 	f->s2 = s2;
-	memset(f->n + f->cap * k, 0, (cap - f->cap) * k * sizeof(*f->n));
-	memset(f->s + f->cap * k, 0, (cap - f->cap) * k * sizeof(*f->s));
+	memset(f->c + f->cap * k, 0, (cap - f->cap) * k * sizeof(*f->c));
 	if (f->s2)
 		memset(f->s2 + f->cap * k, 0, (cap - f->cap) * k * sizeof(*f->s2));
 	f->cap = cap;
+	return 0;
+}
+
+/* The first target other than 0 or 1: until now s2 equalled s. */
+static int start_s2(struct hc_te_folds *f, struct hc_err *err)
+{
+	f->nonbinary = 1;
+	if (!f->need_s2 || !f->cap)
+		return 0;
+	if (!(f->s2 = hc_mallocarray(f->cap * f->k, sizeof(*f->s2))))
+		return hc_err_nomem(err);
+	for (size_t i = 0; i < f->cap * f->k; i++)
+		f->s2[i] = f->c[i].s;
 	return 0;
 }
 
@@ -123,17 +131,10 @@ int hc_te_folds_add(struct hc_te_folds *f, uint32_t id, uint32_t fold,
 		return -1;
 	if (id >= f->nvals)
 		f->nvals = (size_t)id + 1;
-	if (y != 0 && y != 1 && !f->nonbinary) {
-		f->nonbinary = 1;
-		if (f->need_s2) {
-			/* Until now every y was 0 or 1, so s2 equals s. */
-			if (!(f->s2 = hc_mallocarray(f->cap * f->k, sizeof(*f->s2))))
-				return hc_err_nomem(err);
-			memcpy(f->s2, f->s, f->cap * f->k * sizeof(*f->s2));
-		}
-	}
-	f->n[at]++;
-	f->s[at] += y;
+	if (y != 0 && y != 1 && !f->nonbinary && start_s2(f, err) != 0)
+		return -1;
+	f->c[at].n++;
+	f->c[at].s += y;
 	if (f->s2)
 		f->s2[at] += y * y;
 	f->gn[fold]++;
@@ -142,11 +143,11 @@ int hc_te_folds_add(struct hc_te_folds *f, uint32_t id, uint32_t fold,
 	return 0;
 }
 
-double hc_te_folds_value(const struct hc_te_folds *f, uint32_t id,
-			 uint32_t fold, double smooth, int woe)
+/* Prior and variance of the rows outside fold. */
+static void out_of_fold_global(const struct hc_te_folds *f, uint32_t fold,
+			       struct hc_te_global *g)
 {
-	double gn = 0, gs = 0, gs2 = 0, n = 0, s = 0, s2 = 0;
-	struct hc_te_global g;
+	double gn = 0, gs = 0, gs2 = 0;
 
 	for (uint32_t j = 0; j < f->k; j++) {
 		if (j == fold)
@@ -155,22 +156,75 @@ double hc_te_folds_value(const struct hc_te_folds *f, uint32_t id,
 		gs += f->gs[j];
 		gs2 += f->gs2[j];
 	}
-	hc_te_global_init(&g, gn, gs, gs2);
+	hc_te_global_init(g, gn, gs, gs2);
+}
+
+static double value_out_of_fold(const struct hc_te_folds *f, uint32_t id,
+				uint32_t fold, const struct hc_te_global *g,
+				double smooth, int woe)
+{
+	double n = 0, s = 0, s2 = 0;
+
 	if (id < f->nvals) {
-		const double *sv = f->s + (size_t)id * f->k;
-		const double *s2v = f->s2 ? f->s2 + (size_t)id * f->k : sv;
-		const uint32_t *nv = f->n + (size_t)id * f->k;
+		const struct hc_te_cell *c = f->c + (size_t)id * f->k;
+		const double *s2v = f->s2 ? f->s2 + (size_t)id * f->k : NULL;
 
 		for (uint32_t j = 0; j < f->k; j++) {
 			if (j == fold)
 				continue;
-			n += nv[j];
-			s += sv[j];
-			s2 += s2v[j];
+			n += c[j].n;
+			s += c[j].s;
+			s2 += s2v ? s2v[j] : c[j].s;
 		}
 	}
-	return woe ? hc_woe_value(n, s, &g, smooth)
-		   : hc_te_value(n, s, s2, &g, smooth);
+	return woe ? hc_woe_value(n, s, g, smooth)
+		   : hc_te_value(n, s, s2, g, smooth);
+}
+
+double hc_te_folds_value(const struct hc_te_folds *f, uint32_t id,
+			 uint32_t fold, double smooth, int woe)
+{
+	struct hc_te_global g;
+
+	out_of_fold_global(f, fold, &g);
+	return value_out_of_fold(f, id, fold, &g, smooth, woe);
+}
+
+int hc_te_folds_add_rows(struct hc_te_folds *f, const uint32_t *ids,
+			 const double *y, size_t n, uint64_t row0,
+			 uint64_t seed, struct hc_err *err)
+{
+	uint32_t max = 0;
+
+	for (size_t i = 0; i < n; i++)
+		max = ids[i] > max ? ids[i] : max;
+	if (n && max >= f->cap && folds_grow(f, (size_t)max + 1, err) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (i + 16 < n)
+			__builtin_prefetch(&f->c[(size_t)ids[i + 16] * f->k], 1);
+		if (y[i] == y[i] &&
+		    hc_te_folds_add(f, ids[i], hc_fold_of(seed, row0 + i, f->k), y[i], err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+void hc_te_folds_values(const struct hc_te_folds *f, const uint32_t *ids,
+			size_t n, uint64_t row0, uint64_t seed, double smooth,
+			int woe, double *out)
+{
+	struct hc_te_global g[HC_TE_FOLDS_MAX];
+
+	for (uint32_t j = 0; j < f->k; j++)
+		out_of_fold_global(f, j, &g[j]);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t fold = hc_fold_of(seed, row0 + i, f->k);
+
+		if (i + 16 < n && ids[i + 16] < f->nvals)
+			__builtin_prefetch(&f->c[(size_t)ids[i + 16] * f->k]);
+		out[i] = value_out_of_fold(f, ids[i], fold, &g[fold], smooth, woe);
+	}
 }
 
 /* ---- ordered statistics ------------------------------------------------- */

@@ -49,12 +49,19 @@ uint32_t hc_fold_of(uint64_t seed, uint64_t row, uint32_t k);
 /* Per-value, per-fold target sums for cross fitting.  s2 is kept only for
  * auto smoothing, and only once a target other than 0 or 1 arrives (for
  * 0/1 targets s2 = s, so it is made from s then). */
+/* A value's rows and target sum in one fold; packed so that the K folds
+ * of a value share one or two cache lines (12 bytes each). */
+struct hc_te_cell {
+	double s;
+	uint32_t n;
+} __attribute__((packed));
+
 struct hc_te_folds {
 	uint32_t k;
 	int need_s2;
 	size_t nvals, cap;
-	uint32_t *n;   /* [id * k + fold] */
-	double *s, *s2;
+	struct hc_te_cell *c; /* [id * k + fold] */
+	double *s2;
 	double *gn, *gs, *gs2; /* per fold, all values */
 	int nonbinary;
 };
@@ -70,6 +77,17 @@ int hc_te_folds_add(struct hc_te_folds *f, uint32_t id, uint32_t fold,
  * target row) for a row of fold; woe selects the weight of evidence. */
 double hc_te_folds_value(const struct hc_te_folds *f, uint32_t id,
 			 uint32_t fold, double smooth, int woe);
+
+/* Batch forms: rows row0 .. row0 + n - 1 with value ids[i] and target
+ * y[i] (NaN: none), folds drawn from seed; the cache lines of values some
+ * rows ahead are prefetched.  add: 0, or -1 with err set.  values: out[i]
+ * gets row i's out-of-fold encoding. */
+int hc_te_folds_add_rows(struct hc_te_folds *f, const uint32_t *ids,
+			 const double *y, size_t n, uint64_t row0,
+			 uint64_t seed, struct hc_err *err);
+void hc_te_folds_values(const struct hc_te_folds *f, const uint32_t *ids,
+			size_t n, uint64_t row0, uint64_t seed, double smooth,
+			int woe, double *out);
 
 /* Ordered statistics.  ids[r] is row r's value id (below nvals), y[r] its
  * target (NaN: none; such a row is encoded but adds nothing).  out[r] gets
