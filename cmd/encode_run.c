@@ -96,11 +96,12 @@ done:
 	return st;
 }
 
-static int check_woe(const struct hc_enc_state *st, struct hc_err *err)
+static int check_woe(const struct hc_enc_state *st, const char *name,
+		     struct hc_err *err)
 {
 	for (size_t j = 0; j < st->ncols; j++)
 		if ((st->cols[j].kinds & HC_ENC_BIT(HC_ENC_WOE)) && st->target_nonbinary)
-			return hc_err_set(err, HC_ERR_DATA, "column '%s': --woe needs a 0/1 target, and '%s' has other values", st->cols[j].name, st->target);
+			return hc_err_set(err, HC_ERR_DATA, "%s: column '%s': --woe needs a 0/1 target, and '%s' has other values", name, st->cols[j].name, st->target);
 	return 0;
 }
 
@@ -131,7 +132,7 @@ static struct hc_enc_state *fit_file(const struct encode_opts *o,
 	rc = hc_enc_fit(st, csv, &l, oof, &prog, err);
 	hc_progress_end(&prog);
 	if (rc == 0)
-		rc = check_woe(st, err);
+		rc = check_woe(st, hc_csv_name(csv), err);
 	if (rc == 0 && oof)
 		rc = hc_enc_oof_finish(oof, st, err);
 done:
