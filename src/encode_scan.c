@@ -260,11 +260,15 @@ static int batch_targets(const struct hc_csv_reader *csv,
 	char where[512];
 
 	for (size_t i = 0; i < b->nrows; i++) {
-		size_t f = i * b->ncols + (size_t)col;
-		const char *s = b->buf + b->off[f];
+		size_t f;
+		const char *s;
 
 		y[i] = NAN;
-		if (col < 0 || b->len[f] == 0)
+		if (col < 0)
+			continue;
+		f = i * b->ncols + (size_t)col;
+		s = b->buf + b->off[f];
+		if (b->len[f] == 0)
 			continue;
 		if (hc_parse_double(s, b->len[f], &y[i]) == 0 && isfinite(y[i]))
 			continue;
