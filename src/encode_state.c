@@ -135,8 +135,10 @@ static int count_value(struct hc_enc_col *c, const char *val, size_t len,
 	int added;
 	uint64_t *cnt = hc_strmap_upsert_hashed(&c->vocab, val, len, h, &added, id);
 
+	if (!cnt && hc_strmap_count(&c->vocab) >= HC_STRMAP_MAX_KEYS)
+		return hc_err_set(err, HC_ERR_DATA, "column '%s': more than %u distinct values", c->name, (unsigned)HC_STRMAP_MAX_KEYS);
 	if (!cnt)
-		return hc_err_set(err, HC_ERR_NOMEM, "column '%s': out of memory or too many distinct values", c->name);
+		return hc_err_nomem(err);
 	++*cnt;
 	return 0;
 }
