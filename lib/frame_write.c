@@ -16,7 +16,7 @@
 #define HC_FRAME_WRITE_BYTES (1u << 20)
 
 struct col_buf {
-	uint32_t *vals;   /* u32 ids or f32 bits */
+	uint32_t *vals;   /* u32 ids, f32 bits, or u64 keys as word pairs */
 	size_t n, cap;
 	uint32_t *counts; /* variable arity: per row */
 	size_t ncap;
@@ -157,12 +157,30 @@ int hc_frame_put_num(struct hc_frame_writer *w, size_t col, float v,
 	struct col_buf *b = &w->bufs[col];
 	uint32_t bits;
 
-	if (c->kind == HC_KIND_CAT || b->set)
+	if (c->kind == HC_KIND_CAT || c->kind == HC_KIND_KEY || b->set)
 		return hc_err_set(err, HC_ERR_DATA,
-				  "column '%s': value given twice or to a cat column",
+				  "column '%s': value given twice or to a cat or key column",
 				  c->name);
 	memcpy(&bits, &v, 4);
 	if (push_vals(b, &bits, 1) != 0)
+		return hc_err_nomem(err);
+	b->set = 1;
+	return 0;
+}
+
+int hc_frame_put_key(struct hc_frame_writer *w, size_t col, uint64_t key,
+		     struct hc_err *err)
+{
+	const struct hc_frame_col *c = &w->cols[col];
+	struct col_buf *b = &w->bufs[col];
+	uint32_t words[2];
+
+	if (c->kind != HC_KIND_KEY || b->set)
+		return hc_err_set(err, HC_ERR_DATA,
+				  "column '%s': key given twice or to a non-key column",
+				  c->name);
+	memcpy(words, &key, 8); /* little-endian: low word first */
+	if (push_vals(b, words, 2) != 0)
 		return hc_err_nomem(err);
 	b->set = 1;
 	return 0;

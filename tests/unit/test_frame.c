@@ -793,7 +793,7 @@ START_TEST(test_writer_rejects)
 	ck_assert_int_eq(hc_frame_put_ids(f.w, C_NUM, ids, 1, &err), -1);
 	ck_assert_str_eq(err.msg, "column 'price': ids given twice or to a non-cat column");
 	ck_assert_int_eq(hc_frame_put_num(f.w, C_CAT1, 1, &err), -1);
-	ck_assert_str_eq(err.msg, "column 'user': value given twice or to a cat column");
+	ck_assert_str_eq(err.msg, "column 'user': value given twice or to a cat or key column");
 
 	/* A column set twice in one row. */
 	ck_assert_int_eq(hc_frame_put_ids(f.w, C_CAT1, &ok, 1, &err), 0);
@@ -801,7 +801,7 @@ START_TEST(test_writer_rejects)
 	ck_assert_str_eq(err.msg, "column 'user': ids given twice or to a non-cat column");
 	ck_assert_int_eq(hc_frame_put_num(f.w, C_LABEL, 1, &err), 0);
 	ck_assert_int_eq(hc_frame_put_num(f.w, C_LABEL, 0, &err), -1);
-	ck_assert_str_eq(err.msg, "column 'click': value given twice or to a cat column");
+	ck_assert_str_eq(err.msg, "column 'click': value given twice or to a cat or key column");
 
 	/* A row ended with columns unset names the first, and the row. */
 	ck_assert_int_eq(hc_frame_end_row(f.w, &err), -1);
@@ -1059,11 +1059,11 @@ START_TEST(test_header_rules)
 	expect_header(HDR("{\"name\":\"a\",\"kind\":\"num\"},7"), "header: column 2 has no name");
 	expect_header(HDR("{\"name\":\"\",\"kind\":\"num\"}"), "header: column 1 has an empty name");
 	expect_header(HDR("{\"name\":\"a\"}"),
-		      "header: column 'a' has no valid kind (label, weight, cat or num)");
+		      "header: column 'a' has no valid kind (label, weight, cat, num or key)");
 	expect_header(HDR("{\"name\":\"a\",\"kind\":\"text\"}"),
-		      "header: column 'a' has no valid kind (label, weight, cat or num)");
+		      "header: column 'a' has no valid kind (label, weight, cat, num or key)");
 	expect_header(HDR("{\"name\":\"a\",\"kind\":3}"),
-		      "header: column 'a' has no valid kind (label, weight, cat or num)");
+		      "header: column 'a' has no valid kind (label, weight, cat, num or key)");
 	expect_header(HDR("{\"name\":\"y\",\"kind\":\"label\"},{\"name\":\"z\",\"kind\":\"label\"}"),
 		      "header: a second label column 'z'");
 	expect_header(HDR("{\"name\":\"y\",\"kind\":\"weight\"},{\"name\":\"z\",\"kind\":\"weight\"}"),
@@ -1980,6 +1980,101 @@ START_TEST(test_put_text_values)
 }
 END_TEST
 
+/* Key columns: u64 values at payload offsets that are only 4-byte aligned
+ * (an odd number of u32 words before them), across two blocks; the
+ * writer refuses numbers for them; text forms; the "table" convention. */
+START_TEST(test_key_columns)
+{
+	struct hc_frame_schema s;
+	struct hc_err err = { 0 };
+	struct wfile f = { 0 };
+	struct hc_in *in;
+	struct hc_frame_reader *r;
+	const struct hc_frame_block *b;
+	const size_t nrows = 70000;
+	uint64_t seed = 7, row = 0;
+	cJSON *c;
+	int rc;
+
+	ck_assert_int_eq(hc_frame_schema_init(&s, &err), 0);
+	c = hc_frame_schema_add(&s, "u", HC_KIND_CAT, 1, 100, &err);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(cJSON_AddStringToObject(c, "table", "shared"));
+	ck_assert_ptr_nonnull(hc_frame_schema_add(&s, "u.key", HC_KIND_KEY, 1, 0, &err));
+	ck_assert_ptr_nonnull(hc_frame_schema_add(&s, "x", HC_KIND_NUM, 1, 0, &err));
+	ck_assert_ptr_null(hc_frame_schema_add(&s, "k2", HC_KIND_KEY, 2, 0, &err));
+	ck_assert_str_eq(err.msg, "column 'k2': a key column holds one value per row");
+	ck_assert_str_eq(hc_frame_col_table(&s, 0), "shared");
+	ck_assert_ptr_null(hc_frame_col_table(&s, 1));
+	wf_open(&f, &s);
+	ck_assert_int_eq(hc_frame_put_num(f.w, 1, 1.0f, &err), -1);
+	ck_assert_str_eq(err.msg, "column 'u.key': value given twice or to a cat or key column");
+	ck_assert_int_eq(hc_frame_put_key(f.w, 0, 1, &err), -1);
+	ck_assert_str_eq(err.msg, "column 'u': key given twice or to a non-key column");
+	for (size_t i = 0; i < nrows; i++) {
+		uint32_t id = (uint32_t)(i % 100);
+		ck_assert_int_eq(hc_frame_put_ids(f.w, 0, &id, 1, &err), 0);
+		ck_assert_int_eq(hc_frame_put_key(f.w, 1, th_rand(&seed), &err), 0);
+		ck_assert_int_eq(hc_frame_put_num(f.w, 2, (float)i, &err), 0);
+		ck_assert_int_eq(hc_frame_end_row(f.w, &err), 0);
+	}
+	wf_close(&f);
+	hc_frame_schema_release(&s);
+
+	in = hc_in_open(f.path, &err);
+	ck_assert_msg(in != NULL, "%s", err.msg);
+	r = hc_frame_reader_open(in, &err);
+	ck_assert_msg(r != NULL, "%s", err.msg);
+	ck_assert_int_eq(hc_frame_reader_schema(r)->cols[1].kind, HC_KIND_KEY);
+	ck_assert_str_eq(hc_frame_col_table(hc_frame_reader_schema(r), 0), "shared");
+	seed = 7;
+	while ((rc = hc_frame_read_block(r, &b, &err)) == 1) {
+		ck_assert_ptr_nonnull(b->cols[1].keys);
+		for (size_t i = 0; i < b->nrows; i++, row++)
+			if (b->cols[1].keys[i] != th_rand(&seed) ||
+			    b->cols[2].num[i] != (float)row)
+				ck_abort_msg("row %llu differs", (unsigned long long)row);
+	}
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert_uint_eq(row, nrows);
+	hc_frame_reader_close(r);
+	hc_in_close(in);
+	wf_release(&f);
+}
+END_TEST
+
+/* A key is written in decimal, read back by put_text, and left out of
+ * libsvm lines. */
+START_TEST(test_key_text)
+{
+	struct hc_frame_schema s;
+	struct hc_err err = { 0 };
+	struct wfile f = { 0 };
+	struct hc_in *in;
+	struct hc_frame_reader *r;
+	const struct hc_frame_block *b;
+
+	ck_assert_int_eq(hc_frame_schema_init(&s, &err), 0);
+	ck_assert_ptr_nonnull(hc_frame_schema_add(&s, "k", HC_KIND_KEY, 1, 0, &err));
+	wf_open(&f, &s);
+	ck_assert_int_eq(hc_frame_put_text(f.w, &s, 0, "x1", 2, &err), -1);
+	ck_assert_str_eq(err.msg, "cannot parse 'x1' as a key (0 to 2^64-1)");
+	ck_assert_int_eq(hc_frame_put_text(f.w, &s, 0, "18446744073709551615", 20, &err), 0);
+	ck_assert_int_eq(hc_frame_end_row(f.w, &err), 0);
+	wf_close(&f);
+	in = hc_in_open(f.path, &err);
+	ck_assert_msg(in != NULL, "%s", err.msg);
+	r = hc_frame_reader_open(in, &err);
+	ck_assert_msg(r != NULL, "%s", err.msg);
+	ck_assert_int_eq(hc_frame_read_block(r, &b, &err), 1);
+	ck_assert(b->cols[0].keys[0] == UINT64_MAX);
+	hc_frame_reader_close(r);
+	hc_in_close(in);
+	hc_frame_schema_release(&s);
+	wf_release(&f);
+}
+END_TEST
+
 Suite *suite_frame(void)
 {
 	Suite *s = suite_create("frame");
@@ -1995,6 +2090,8 @@ Suite *suite_frame(void)
 	tcase_add_loop_test(rt, test_round_trip_full, 0, nrt);
 	tcase_add_loop_test(rt, test_round_trip_block_rows, 0, nrt);
 	tcase_add_test(rt, test_zero_rows);
+	tcase_add_test(rt, test_key_columns);
+	tcase_add_test(tx, test_key_text);
 	tcase_add_test(rt, test_encoder_matches_writer);
 	tcase_add_test(rt, test_multi_block_valid);
 	tcase_add_test(wr, test_writer_rejects);
