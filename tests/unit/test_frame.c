@@ -1871,7 +1871,7 @@ START_TEST(test_libsvm)
 			 "0 10:1 13:2 20:-2.75\n"
 			 "1 1:1 11:1 15:1 18:1 20:0.001\n"
 			 "-0 2:1 12:2 16:3 20:inf\n"
-			 "0 2:1 14:2 19:1 20:nan\n"
+			 "0 2:1 14:2 19:1\n" /* a NaN number is left out */
 			 "0.1 3:1 11:1 12:1 16:1 20:16777216\n");
 	free(text);
 	hc_frame_schema_release(&s);
