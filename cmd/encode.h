@@ -5,19 +5,19 @@
 #include "lib/opts.h"
 #include "src/encode_emit.h"
 #include "src/encode_state.h"
+#include "src/encode_plan.h"
 
 #define ENCODE_STATE_MAGIC "\x89HCE\r\n\x1a\n"
 #define ENCODE_STATE_VERSION 1
 
 struct encode_opts {
 	struct hc_common c;
-	const char *cols[HC_ENC_NKINDS]; /* --onehot COLS, ... */
-	const char *target, *smooth, *state, *save_state, *keep, *format,
-		*order;
-	uint64_t folds, min_count, max_categories, memory;
+	struct hc_enc_plan plan;         /* encoders, target, fitting options */
+	const char *smooth, *state, *save_state, *keep, *format, *order,
+		*hash_scheme;
+	uint64_t folds, min_count, max_categories, memory, probes;
 	int ordered, signed_bits;
 	/* resolved */
-	struct hc_enc_params p;
 	enum hc_enc_format fmt;
 	int argc;
 	char **argv;

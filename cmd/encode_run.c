@@ -13,6 +13,7 @@
 #include "lib/statefile.h"
 #include "src/encode_decode.h"
 #include "src/encode_scan.h"
+#include "src/encode_plan.h"
 
 /* ---- state files -------------------------------------------------------- */
 
@@ -58,44 +59,6 @@ static struct hc_enc_state *read_state(const char *path, struct hc_err *err)
 
 /* ---- fitting ------------------------------------------------------------ */
 
-/* A new state for the columns the encoder options name, in file order. */
-static struct hc_enc_state *new_state(const struct encode_opts *o,
-				      const struct hc_csv_reader *csv,
-				      struct hc_err *err)
-{
-	size_t n = hc_csv_ncols(csv), m = 0;
-	const char *const *names = hc_csv_colnames(csv);
-	unsigned *kinds = hc_calloc(n, sizeof(*kinds));
-	const char **cn = hc_calloc(n, sizeof(*cn));
-	struct hc_enc_state *st = NULL;
-
-	if (!kinds || !cn) {
-		hc_err_nomem(err);
-		goto done;
-	}
-	for (int k = 0; k < HC_ENC_NKINDS; k++) {
-		struct hc_selection sel = {0};
-
-		if (!o->cols[k])
-			continue;
-		if (hc_select_parse(o->cols[k], names, n, &sel, err) != 0)
-			goto done;
-		for (size_t i = 0; i < sel.n; i++)
-			kinds[sel.idx[i]] |= HC_ENC_BIT(k);
-		hc_selection_release(&sel);
-	}
-	for (size_t i = 0; i < n; i++)
-		if (kinds[i]) {
-			kinds[m] = kinds[i];
-			cn[m++] = names[i];
-		}
-	st = hc_enc_state_new(&o->p, o->target, m, cn, kinds, err);
-done:
-	hc_free(kinds);
-	hc_free(cn);
-	return st;
-}
-
 static int check_woe(const struct hc_enc_state *st, const char *name,
 		     struct hc_err *err)
 {
@@ -120,9 +83,10 @@ static struct hc_enc_state *fit_file(const struct encode_opts *o,
 	if (hc_common_csv_opts(&o->c, &copts, err) != 0 ||
 	    !(csv = hc_csv_open(path, &copts, err)))
 		return NULL;
-	if (o->target && hc_select_one(o->target, hc_csv_colnames(csv), hc_csv_ncols(csv), err) < 0)
+	if (o->plan.target && hc_select_one(o->plan.target, hc_csv_colnames(csv), hc_csv_ncols(csv), err) < 0)
 		goto done;
-	if (!(st = new_state(o, csv, err)) ||
+	if (!(st = hc_enc_plan_state(&o->plan, hc_csv_colnames(csv),
+				     hc_csv_ncols(csv), err)) ||
 	    hc_enc_layout_init(&l, st, csv, NULL, 1, err) != 0)
 		goto done;
 	if (oof && hc_enc_oof_init(oof, st, (uint32_t)o->folds, o->ordered,

@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/frame.h"
@@ -140,7 +141,7 @@ static int fail(struct hc_enc_writer *w, struct hc_err *err)
 /* ---- the header --------------------------------------------------------- */
 
 static const char *const suffix[HC_ENC_NKINDS] = {
-	"=", "_ord", "_count", "_freq", "_te", "_woe", "_bin", "_rb",
+	"=", "_ord", "_count", "_freq", "_te", "_woe", "_bin", "_rb", "_hash",
 };
 
 #define OTHER_NAME "__other__"
@@ -191,10 +192,35 @@ static int header_csv(struct hc_enc_writer *w, const struct hc_enc_col *c,
 	return 0;
 }
 
+static int header_hash(struct hc_enc_writer *w, const struct hc_enc_col *c,
+		       struct hc_err *err)
+{
+	char *s = feature_name(c, HC_ENC_HASH, 0);
+	cJSON *o;
+
+	if (!s)
+		return hc_err_nomem(err);
+	o = hc_frame_schema_add(&w->schema, s, HC_KIND_CAT,
+				c->hasher.arity ? c->hasher.arity : HC_ARITY_VAR,
+				c->hasher.space, err);
+	hc_free(s);
+	if (!o)
+		return -1;
+	if (!cJSON_AddStringToObject(o, "encoder", "hash") ||
+	    !cJSON_AddStringToObject(o, "source", c->name) ||
+	    !cJSON_AddStringToObject(o, "scheme", hc_scheme_name(c->scheme)) ||
+	    !cJSON_AddNumberToObject(o, "seed", (double)c->hash_seed))
+		return hc_err_nomem(err);
+	return 0;
+}
+
 static int header_frame(struct hc_enc_writer *w, const struct hc_enc_col *c,
 			enum hc_enc_kind k, struct hc_err *err)
 {
 	int cat = k == HC_ENC_ONEHOT || k == HC_ENC_ORDINAL;
+
+	if (k == HC_ENC_HASH)
+		return header_hash(w, c, err);
 	uint32_t n = cat ? 1 : csv_width(c, k);
 
 	for (uint32_t b = 0; b < n; b++) {
@@ -346,6 +372,54 @@ static int put_code(struct hc_enc_writer *w, enum hc_enc_kind k, uint32_t code,
 	return 0;
 }
 
+static int by_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The hash encoder's ids of row r's value of column j. */
+static int put_hash(struct hc_enc_writer *w, size_t j,
+		    const struct hc_enc_row *r, struct hc_err *err)
+{
+	const struct hc_enc_col *c = &w->st->cols[j];
+	uint32_t ids[HC_HASH_PROBES_MAX];
+	size_t len;
+	const char *v = r->vals ? r->vals[j] : hc_strmap_key(&c->vocab, r->ids[j], &len);
+	int n;
+
+	if (r->vals)
+		len = r->lens[j];
+	if ((n = hc_col_hash(&c->hasher, v, len, ids)) < 0)
+		return hc_err_set(err, HC_ERR_DATA, "column '%s': modulo: '%.40s' is not a whole number", c->name, v);
+	if (w->fmt == HC_ENC_FMT_HCB)
+		return hc_frame_put_ids(w->fw, w->fcol++, ids, (size_t)n, err);
+	if (w->fmt == HC_ENC_FMT_CSV) {
+		if (sep(w) != 0)
+			return fail(w, err);
+		for (int i = 0; i < n; i++)
+			if ((i && hc_out_putc(w->out, '|') != 0) || hc_out_u64(w->out, ids[i]) != 0)
+				return fail(w, err);
+		return 0;
+	}
+	/* libsvm: indices in increasing order, a repeated id counted */
+	qsort(ids, (size_t)n, sizeof(*ids), by_u32);
+	for (int i = 0; i < n;) {
+		int k = i;
+
+		while (k < n && ids[k] == ids[i])
+			k++;
+		if (hc_out_putc(w->out, ' ') != 0 ||
+		    hc_out_u64(w->out, w->index + ids[i] + 1) != 0 ||
+		    hc_out_putc(w->out, ':') != 0 || hc_out_u64(w->out, (uint64_t)(k - i)) != 0)
+			return fail(w, err);
+		i = k;
+	}
+	w->index += c->hasher.space;
+	return 0;
+}
+
 static int put_feature(struct hc_enc_writer *w, size_t j, enum hc_enc_kind k,
 		       const struct hc_enc_row *r, struct hc_err *err)
 {
@@ -379,6 +453,8 @@ static int put_feature(struct hc_enc_writer *w, size_t j, enum hc_enc_kind k,
 			if (put_num(w, bits[b] ? 1.0 : st->p.signed_bits ? -1.0 : 0.0, err) != 0)
 				return -1;
 		return 0;
+	case HC_ENC_HASH:
+		return put_hash(w, j, r, err);
 	default:
 		return 0;
 	}

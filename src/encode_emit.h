@@ -11,6 +11,9 @@
  *   ordinal  COL_ord: the code, 0..K (frame: cat, space K + 1)
  *   count    COL_count       freq  COL_freq      target  COL_te
  *   woe      COL_woe         binary COL_bin0..   resbit  COL_rb0..
+ *   hash     COL_hash: the ids of the column's hasher, '|' between several
+ *            (frame: a cat column of the hasher's space and arity; libsvm:
+ *            one index per bucket)
  *
  * Numbers, the label included, are written with 7 significant digits
  * (an empty label stays empty in CSV).  libsvm: "LABEL i:v ..."
@@ -38,6 +41,9 @@ struct hc_enc_row {
 	const size_t *keep_len;
 	double y;              /* the label (NaN: empty) */
 	const uint32_t *ids;   /* per state column: id or HC_ENC_UNSEEN */
+	const char *const *vals; /* per state column: the value (hash); NULL:
+				    the vocabulary's key of ids[j] */
+	const size_t *lens;
 	const double *te, *woe;
 };
 

@@ -211,6 +211,8 @@ struct scratch {
 	size_t cap, ncols;
 	uint32_t *row_ids;
 	double *te, *woe;          /* one row's, for the writer */
+	const char **vals;         /* one row's values, for the hash encoder */
+	size_t *lens;
 };
 
 static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
@@ -221,7 +223,9 @@ static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
 		s->row_ids = hc_calloc(n, sizeof(*s->row_ids));
 		s->te = hc_calloc(n, sizeof(*s->te));
 		s->woe = hc_calloc(n, sizeof(*s->woe));
-		if (!s->row_ids || !s->te || !s->woe)
+		s->vals = hc_calloc(n, sizeof(*s->vals));
+		s->lens = hc_calloc(n, sizeof(*s->lens));
+		if (!s->row_ids || !s->te || !s->woe || !s->vals || !s->lens)
 			return hc_err_nomem(err);
 	}
 	s->ncols = ncols;
@@ -249,6 +253,8 @@ static void scratch_release(struct scratch *s)
 	hc_free(s->row_ids);
 	hc_free(s->te);
 	hc_free(s->woe);
+	hc_free(s->vals);
+	hc_free(s->lens);
 }
 
 /* The targets of a batch (NaN where empty); a value that is not a finite
@@ -413,8 +419,11 @@ int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
 	er.keep = keep;
 	er.keep_len = keep_len;
 	while ((got = hc_csv_next_batch(csv, &b, err)) == 1) {
-		if (scratch_reserve(&s, b->nrows, st->ncols, err) != 0 ||
-		    batch_targets(csv, b, l->target, s.y, err) != 0)
+		if (scratch_reserve(&s, b->nrows, st->ncols, err) != 0)
+			goto done;
+		er.vals = s.vals;
+		er.lens = s.lens;
+		if (batch_targets(csv, b, l->target, s.y, err) != 0)
 			goto done;
 		for (size_t j = 0; j < st->ncols; j++) {
 			hc_enc_lookup_column(st, j, b->buf, b->off + l->col[j],
@@ -430,8 +439,13 @@ int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
 				keep[k] = b->buf + b->off[f];
 				keep_len[k] = b->len[f];
 			}
-			for (size_t j = 0; j < st->ncols; j++)
+			for (size_t j = 0; j < st->ncols; j++) {
+				size_t f = i * b->ncols + l->col[j];
+
 				s.row_ids[j] = s.ids[j * s.cap + i];
+				s.vals[j] = b->buf + b->off[f];
+				s.lens[j] = b->len[f];
+			}
 			er.y = s.y[i];
 			if (put_row(st, oof, i, &s, &er, w, err) != 0) {
 				if (err->kind == HC_ERR_DATA)

@@ -31,6 +31,7 @@
 
 static const char *const kind_names[HC_ENC_NKINDS] = {
 	"onehot", "ordinal", "count", "freq", "target", "woe", "binary", "resbit",
+	"hash",
 };
 
 const char *hc_enc_kind_name(enum hc_enc_kind k)
@@ -48,6 +49,8 @@ static void col_release(struct hc_enc_col *c)
 	hc_free(c->ts2);
 	hc_free(c->code);
 	hc_free(c->by_code);
+	if (c->hasher_live)
+		hc_col_hasher_release(&c->hasher);
 }
 
 void hc_enc_state_free(struct hc_enc_state *st)
@@ -65,6 +68,7 @@ struct hc_enc_state *hc_enc_state_new(const struct hc_enc_params *p,
 				      const char *target, size_t ncols,
 				      const char *const *names,
 				      const unsigned *kinds,
+				      const struct hc_enc_hash *hash,
 				      struct hc_err *err)
 {
 	struct hc_enc_state *st = hc_calloc(1, sizeof(*st));
@@ -79,6 +83,13 @@ struct hc_enc_state *hc_enc_state_new(const struct hc_enc_params *p,
 		st->cols[j].kinds = kinds[j];
 		if (!(st->cols[j].name = hc_strdup(names[j])))
 			goto nomem;
+		if (hash && (kinds[j] & HC_ENC_BIT(HC_ENC_HASH))) {
+			st->cols[j].scheme = hash[j].scheme;
+			st->cols[j].buckets = hash[j].buckets;
+			st->cols[j].probes = hash[j].probes;
+			st->cols[j].cutoff = hash[j].cutoff;
+			st->cols[j].hash_seed = hash[j].seed;
+		}
 	}
 	return st;
 nomem:
@@ -356,11 +367,32 @@ static int col_finalize(const struct hc_enc_params *p, struct hc_enc_col *c)
 	return 0;
 }
 
+/* The hash encoder's hasher, ranked on the vocabulary's counts when the
+ * scheme counts (frequency, vocab): the same counts hicard hash would
+ * take from the same file. */
+static int build_hasher(const struct hc_enc_params *p, struct hc_enc_col *c,
+			struct hc_err *err)
+{
+	if (c->hasher_live)
+		hc_col_hasher_release(&c->hasher);
+	hc_col_hasher_init(&c->hasher, c->scheme, c->name, c->hash_seed,
+			   c->buckets, c->probes);
+	c->hasher_live = 1;
+	if (!hc_scheme_counts(c->scheme))
+		return 0;
+	return hc_col_hasher_rank(&c->hasher, &c->vocab, c->cutoff,
+				  p->min_count ? p->min_count : 1, err);
+}
+
 int hc_enc_finalize(struct hc_enc_state *st, struct hc_err *err)
 {
-	for (size_t j = 0; j < st->ncols; j++)
+	for (size_t j = 0; j < st->ncols; j++) {
 		if (col_finalize(&st->p, &st->cols[j]) != 0)
 			return hc_err_nomem(err);
+		if ((st->cols[j].kinds & HC_ENC_BIT(HC_ENC_HASH)) &&
+		    build_hasher(&st->p, &st->cols[j], err) != 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -440,6 +472,13 @@ int hc_enc_serialize(const struct hc_enc_state *st, struct hc_buf *b)
 		hc_buf_put_str(b, c->name, strlen(c->name));
 		hc_buf_put_u32(b, c->kinds);
 		hc_buf_put_u32(b, c->ncodes);
+		if (c->kinds & HC_ENC_BIT(HC_ENC_HASH)) {
+			hc_buf_put_u8(b, (uint8_t)c->scheme);
+			hc_buf_put_u64(b, c->buckets);
+			hc_buf_put_u32(b, c->probes);
+			hc_buf_put_f64(b, c->cutoff);
+			hc_buf_put_u64(b, c->hash_seed);
+		}
 		hc_buf_put_u64(b, n);
 		for (size_t id = 0; id < n; id++) {
 			size_t len;
@@ -537,6 +576,24 @@ static int get_value(struct hc_enc_col *c, struct hc_cursor *cur, int tgt,
 	return 0;
 }
 
+static int get_hash(struct hc_enc_col *c, struct hc_cursor *cur,
+		    struct hc_err *err)
+{
+	uint8_t scheme;
+
+	if (hc_get_u8(cur, &scheme) != 0 || hc_get_u64(cur, &c->buckets) != 0 ||
+	    hc_get_u32(cur, &c->probes) != 0 || hc_get_f64(cur, &c->cutoff) != 0 ||
+	    hc_get_u64(cur, &c->hash_seed) != 0)
+		return corrupt(err, "truncated hash settings");
+	c->scheme = (enum hc_scheme)scheme;
+	if (scheme > HC_SCHEME_MODULO || hc_scheme_graph(c->scheme) ||
+	    c->buckets < 1 || c->buckets > HC_ENC_BUCKETS_MAX ||
+	    c->probes < 1 || c->probes > HC_HASH_PROBES_MAX ||
+	    !(c->cutoff >= 0 && c->cutoff <= 1))
+		return corrupt(err, "hash settings");
+	return 0;
+}
+
 static int get_col(struct hc_enc_col *c, struct hc_cursor *cur,
 		   struct hc_err *err)
 {
@@ -546,7 +603,11 @@ static int get_col(struct hc_enc_col *c, struct hc_cursor *cur,
 	int tgt;
 
 	if (hc_get_str(cur, &name, &len) != 0 || hc_get_u32(cur, &c->kinds) != 0 ||
-	    hc_get_u32(cur, &c->ncodes) != 0 || hc_get_u64(cur, &n) != 0)
+	    hc_get_u32(cur, &c->ncodes) != 0)
+		return corrupt(err, "truncated column");
+	if ((c->kinds & HC_ENC_BIT(HC_ENC_HASH)) && get_hash(c, cur, err) != 0)
+		return -1;
+	if (hc_get_u64(cur, &n) != 0)
 		return corrupt(err, "truncated column");
 	if (!(c->name = hc_strndup(name, len)))
 		return hc_err_nomem(err);
@@ -573,6 +634,17 @@ static int get_col(struct hc_enc_col *c, struct hc_cursor *cur,
 	for (uint32_t k = 0; k < c->ncodes; k++)
 		if (c->by_code[k] == UINT32_MAX)
 			return corrupt(err, "codes");
+	return 0;
+}
+
+/* After loading: the hashers, which the file does not hold (they follow
+ * from the settings and the counts). */
+static int build_hashers(struct hc_enc_state *st, struct hc_err *err)
+{
+	for (size_t j = 0; j < st->ncols; j++)
+		if ((st->cols[j].kinds & HC_ENC_BIT(HC_ENC_HASH)) &&
+		    build_hasher(&st->p, &st->cols[j], err) != 0)
+			return -1;
 	return 0;
 }
 
@@ -606,6 +678,8 @@ struct hc_enc_state *hc_enc_deserialize(struct hc_cursor *cur,
 		corrupt(err, "bytes after the last column");
 		goto fail;
 	}
+	if (build_hashers(st, err) != 0)
+		goto fail;
 	return st;
 fail:
 	hc_enc_state_free(st);
@@ -623,6 +697,15 @@ static int same_setup(const struct hc_enc_state *a, const struct hc_enc_state *b
 		if (strcmp(a->cols[j].name, b->cols[j].name) != 0 ||
 		    a->cols[j].kinds != b->cols[j].kinds)
 			return hc_err_set(err, HC_ERR_DATA, "states encode different columns or encoders ('%s' and '%s')", a->cols[j].name, b->cols[j].name);
+	for (size_t j = 0; j < a->ncols; j++) {
+		const struct hc_enc_col *x = &a->cols[j], *y = &b->cols[j];
+
+		if ((x->kinds & HC_ENC_BIT(HC_ENC_HASH)) &&
+		    (x->scheme != y->scheme || x->buckets != y->buckets ||
+		     x->probes != y->probes || x->cutoff != y->cutoff ||
+		     x->hash_seed != y->hash_seed))
+			return hc_err_set(err, HC_ERR_DATA, "column '%s': states hash it differently", x->name);
+	}
 	if ((a->target == NULL) != (b->target == NULL) ||
 	    (a->target && strcmp(a->target, b->target) != 0))
 		return hc_err_set(err, HC_ERR_DATA, "states have different target columns");

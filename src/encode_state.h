@@ -26,6 +26,7 @@
 #include "lib/buf.h"
 #include "lib/err.h"
 #include "lib/strmap.h"
+#include "src/hash_scheme.h"
 
 enum hc_enc_kind {
 	HC_ENC_ONEHOT,
@@ -36,6 +37,7 @@ enum hc_enc_kind {
 	HC_ENC_WOE,
 	HC_ENC_BINARY,
 	HC_ENC_RESBIT,
+	HC_ENC_HASH,
 	HC_ENC_NKINDS
 };
 
@@ -52,6 +54,9 @@ enum hc_enc_order {
 	HC_ENC_ORDER_FREQ,  /* descending count, ties by key bytes */
 	HC_ENC_ORDER_FIRST, /* first seen first */
 };
+
+/* Most buckets of the hash encoder: ids are 32-bit. */
+#define HC_ENC_BUCKETS_MAX ((uint64_t)1 << 32)
 
 /* A column without a code encoder has K = 0.  An unseen value's id: */
 #define HC_ENC_UNSEEN UINT32_MAX
@@ -82,6 +87,24 @@ struct hc_enc_col {
 	uint32_t *by_code;      /* per code below K: its id */
 	uint32_t ncodes;        /* K */
 	unsigned bits;          /* code length for K + 1 categories */
+	/* hash encoder (a scheme of src/hash_scheme.h; graph schemes are
+	 * not offered, as they need a cluster map): */
+	enum hc_scheme scheme;
+	uint64_t buckets;
+	uint32_t probes;
+	double cutoff;          /* frequency schemes */
+	uint64_t hash_seed;
+	struct hc_col_hasher hasher; /* built by hc_enc_finalize */
+	int hasher_live;
+};
+
+/* The hash encoder's settings for one column. */
+struct hc_enc_hash {
+	enum hc_scheme scheme;
+	uint64_t buckets;
+	uint32_t probes;
+	double cutoff;
+	uint64_t seed;
 };
 
 struct hc_enc_state {
@@ -95,11 +118,13 @@ struct hc_enc_state {
 };
 
 /* A state for ncols columns (names and kinds copied).  target may be NULL
- * unless a target encoder is named.  NULL with err set. */
+ * unless a target encoder is named; hash (NULL if no column has the hash
+ * encoder) gives each column's hash settings.  NULL with err set. */
 struct hc_enc_state *hc_enc_state_new(const struct hc_enc_params *p,
 				      const char *target, size_t ncols,
 				      const char *const *names,
 				      const unsigned *kinds,
+				      const struct hc_enc_hash *hash,
 				      struct hc_err *err);
 void hc_enc_state_free(struct hc_enc_state *st);
 

@@ -14,6 +14,7 @@
 #include "lib/mem.h"
 #include "lib/out.h"
 #include "src/encode_emit.h"
+#include "src/encode_plan.h"
 #include "src/encode_state.h"
 #include "src/encode_target.h"
 #include "suites.h"
@@ -177,7 +178,7 @@ static struct hc_enc_state *new_state(const struct hc_enc_params *p)
 	unsigned kinds[] = {HC_ENC_BIT(HC_ENC_ONEHOT) | HC_ENC_BIT(HC_ENC_TARGET),
 			    HC_ENC_BIT(HC_ENC_COUNT) | HC_ENC_BIT(HC_ENC_WOE)};
 	struct hc_err err;
-	struct hc_enc_state *st = hc_enc_state_new(p, "click", 2, names, kinds, &err);
+	struct hc_enc_state *st = hc_enc_state_new(p, "click", 2, names, kinds, NULL, &err);
 
 	ck_assert_ptr_nonnull(st);
 	return st;
@@ -348,6 +349,51 @@ START_TEST(corruptions)
 }
 END_TEST
 
+/* The plan: columns in file order with the union of their encoders; the
+ * hash encoder's buckets per column; the hasher survives a round trip and
+ * gives hicard hash's ids (H(s_0, v) mod m, s_0 = H(seed, name)). */
+START_TEST(plan_and_hash)
+{
+	const char *names[] = {"id", "device", "city", "click"};
+	struct hc_enc_plan pl = {.p = {.smooth = HC_TE_SMOOTH_AUTO}, .target = "click",
+				 .scheme = HC_SCHEME_MOD, .buckets = "16,city=8",
+				 .probes = 1, .cutoff = 0.5, .seed = 3};
+	struct hc_enc_state *st, *r;
+	struct hc_buf b;
+	struct hc_err err;
+	uint32_t ids[HC_HASH_PROBES_MAX];
+
+	pl.cols[HC_ENC_HASH] = "city,device";
+	pl.cols[HC_ENC_COUNT] = "device";
+	st = hc_enc_plan_state(&pl, names, 4, &err);
+	ck_assert_msg(st != NULL, "%s", err.msg);
+	ck_assert_uint_eq(st->ncols, 2);
+	ck_assert_str_eq(st->cols[0].name, "device");
+	ck_assert_uint_eq(st->cols[0].kinds, HC_ENC_BIT(HC_ENC_HASH) | HC_ENC_BIT(HC_ENC_COUNT));
+	ck_assert_uint_eq(st->cols[0].buckets, 16);
+	ck_assert_uint_eq(st->cols[1].buckets, 8);
+	observe_train(st, 0, 8);
+	ck_assert_int_eq(hc_enc_finalize(st, &err), 0);
+	ck_assert_int_eq(hc_col_hash(&st->cols[1].hasher, "paris", 5, ids), 1);
+	ck_assert_uint_eq(ids[0], hc_hash64(hc_hash64(3, "city", 4), "paris", 5) % 8);
+	serialize(st, &b);
+	r = reload(&b, &err);
+	ck_assert_msg(r != NULL, "%s", err.msg);
+	ck_assert_int_eq(hc_col_hash(&r->cols[1].hasher, "paris", 5, ids), 1);
+	ck_assert_uint_eq(ids[0], hc_hash64(hc_hash64(3, "city", 4), "paris", 5) % 8);
+	hc_enc_state_free(r);
+	hc_buf_release(&b);
+	hc_enc_state_free(st);
+	/* an unknown column and a bucket spec naming a column not hashed */
+	pl.cols[HC_ENC_COUNT] = "nope";
+	ck_assert_ptr_null(hc_enc_plan_state(&pl, names, 4, &err));
+	ck_assert_int_eq(err.kind, HC_ERR_USAGE);
+	pl.cols[HC_ENC_COUNT] = NULL;
+	pl.buckets = "16,id=4";
+	ck_assert_ptr_null(hc_enc_plan_state(&pl, names, 4, &err));
+}
+END_TEST
+
 /* ---- leakage -------------------------------------------------------------- */
 
 struct scored {
@@ -398,7 +444,7 @@ START_TEST(noise_id_leaks_in_sample_not_out_of_fold)
 	unsigned kinds[] = {HC_ENC_BIT(HC_ENC_TARGET)};
 	struct hc_enc_params p = {.smooth = HC_TE_SMOOTH_AUTO};
 	struct hc_err err;
-	struct hc_enc_state *st = hc_enc_state_new(&p, "y", 1, names, kinds, &err);
+	struct hc_enc_state *st = hc_enc_state_new(&p, "y", 1, names, kinds, NULL, &err);
 	struct hc_te_folds f;
 	static char idtxt[N + H][16];
 	static int y[N + H];
@@ -497,6 +543,7 @@ Suite *suite_encode(void)
 	tcase_add_test(tc, codes_by_frequency_and_first_seen);
 	tcase_add_test(tc, round_trip_and_merge);
 	tcase_add_test(tc, corruptions);
+	tcase_add_test(tc, plan_and_hash);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("leakage");
 	tcase_add_test(tc, noise_id_leaks_in_sample_not_out_of_fold);
