@@ -140,24 +140,21 @@ static void drop_recording(struct hc_enc_oof *o, const struct hc_enc_state *st)
 	}
 }
 
-/* Room for n more recorded rows. */
+/* Room for need recorded rows in all. */
 static int record_reserve(struct hc_enc_oof *o, const struct hc_enc_state *st,
-			  size_t n, struct hc_err *err)
+			  size_t need, struct hc_err *err)
 {
-	size_t cap = o->cap ? o->cap : 4096, per = sizeof(*o->y);
+	size_t cap, per = sizeof(*o->y);
 	void *p;
 
-	if (!o->full && !o->ordered)
+	if ((!o->full && !o->ordered) || need <= o->cap)
 		return 0;
-	while (cap < o->nrows + n)
-		cap *= 2;
-	if (cap == o->cap)
-		return 0;
+	cap = o->cap * 2 > need ? o->cap * 2 : need;
 	for (size_t j = 0; j < st->ncols; j++)
 		per += recorded(o, st, j) ? sizeof(uint32_t) : 0;
 	if (o->full && (uint64_t)cap * per > o->budget) {
 		drop_recording(o, st);
-		return record_reserve(o, st, n, err);
+		return record_reserve(o, st, need, err);
 	}
 	if (!(p = hc_reallocarray(o->y, cap, sizeof(*o->y))))
 		return hc_err_nomem(err);
@@ -289,7 +286,7 @@ static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
 		     const struct scratch *s, size_t n, uint64_t r,
 		     struct hc_err *err)
 {
-	if (record_reserve(oof, st, n, err) != 0)
+	if (record_reserve(oof, st, oof->nrows + n, err) != 0)
 		return -1;
 	if (oof->full || oof->ordered) {
 		memcpy(oof->y + oof->nrows, s->y, n * sizeof(*s->y));
@@ -307,6 +304,16 @@ static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
 					 oof->seed, err) != 0)
 			return -1;
 	return 0;
+}
+
+/* Rows of the whole input, from the first batch's bytes per row, 2%
+ * over; at most 2^32 (the estimate is only a reservation). */
+static size_t estimate_rows(const struct hc_csv_reader *csv, size_t rows)
+{
+	double per = (double)hc_csv_bytes_read(csv) / (double)rows;
+	double est = (double)hc_csv_bytes_total(csv) / per * 1.02;
+
+	return est < 4294967296.0 ? (size_t)est + 1 : (size_t)1 << 32;
 }
 
 int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
@@ -328,6 +335,12 @@ int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
 						  b->len + l->col[j], b->ncols, b->nrows,
 						  s.y, s.ids + j * s.cap, err) != 0)
 				goto done;
+		/* After the first batch, room for the rows the file's size
+		 * suggests: growing by doubling would copy and fault in up to
+		 * twice the memory. */
+		if (oof && r == 0 && hc_csv_bytes_total(csv) &&
+		    record_reserve(oof, st, estimate_rows(csv, b->nrows), err) != 0)
+			goto done;
 		if (oof && oof_batch(oof, st, &s, b->nrows, r, err) != 0)
 			goto done;
 		r += b->nrows;
