@@ -542,37 +542,79 @@ static int get_header(struct hc_enc_state *st, struct hc_cursor *cur,
 	return 0;
 }
 
-static int get_value(struct hc_enc_col *c, struct hc_cursor *cur, int tgt,
-		     uint64_t id, struct hc_err *err)
-{
+/* One value's record, parsed ahead of its insertion (see get_col). */
+struct entry {
 	const char *key;
 	size_t len;
-	uint64_t cnt, *slot;
-	uint32_t code, got;
+	uint64_t hash, count;
+	uint32_t code;
+	double n, s, s2;
+};
+
+static int parse_value(struct hc_cursor *cur, int tgt, struct entry *e,
+		       struct hc_err *err)
+{
+	if (hc_get_str(cur, &e->key, &e->len) != 0 || hc_get_u64(cur, &e->count) != 0 ||
+	    hc_get_u32(cur, &e->code) != 0)
+		return corrupt(err, "truncated vocabulary");
+	e->hash = XXH3_64bits(e->key, e->len);
+	if (!tgt)
+		return 0;
+	if (hc_get_f64(cur, &e->n) != 0 || hc_get_f64(cur, &e->s) != 0 ||
+	    hc_get_f64(cur, &e->s2) != 0)
+		return corrupt(err, "truncated target sums");
+	if (!(e->n >= 0) || !isfinite(e->s) || !isfinite(e->s2))
+		return corrupt(err, "target sums");
+	return 0;
+}
+
+static int store_value(struct hc_enc_col *c, const struct entry *e, int tgt,
+		       uint64_t id, struct hc_err *err)
+{
+	uint64_t *slot;
+	uint32_t got;
 	int added;
 
-	if (hc_get_str(cur, &key, &len) != 0 || hc_get_u64(cur, &cnt) != 0 ||
-	    hc_get_u32(cur, &code) != 0)
-		return corrupt(err, "truncated vocabulary");
-	slot = hc_strmap_upsert_hashed(&c->vocab, key, len, XXH3_64bits(key, len),
-				       &added, &got);
+	slot = hc_strmap_upsert_hashed(&c->vocab, e->key, e->len, e->hash, &added, &got);
 	if (!slot)
 		return hc_err_nomem(err);
 	if (!added || got != id)
 		return corrupt(err, "a value appears twice");
-	*slot = cnt;
-	if (code > c->ncodes || (code < c->ncodes && c->by_code[code] != UINT32_MAX))
+	*slot = e->count;
+	if (e->code > c->ncodes ||
+	    (e->code < c->ncodes && c->by_code[e->code] != UINT32_MAX))
 		return corrupt(err, "codes");
-	c->code[id] = code;
-	if (code < c->ncodes)
-		c->by_code[code] = (uint32_t)id;
-	if (!tgt)
-		return 0;
-	if (hc_get_f64(cur, &c->t[id].n) != 0 || hc_get_f64(cur, &c->t[id].s) != 0 ||
-	    hc_get_f64(cur, &c->ts2[id]) != 0)
-		return corrupt(err, "truncated target sums");
-	if (!(c->t[id].n >= 0) || !isfinite(c->t[id].s) || !isfinite(c->ts2[id]))
-		return corrupt(err, "target sums");
+	c->code[id] = e->code;
+	if (e->code < c->ncodes)
+		c->by_code[e->code] = (uint32_t)id;
+	if (tgt) {
+		c->t[id].n = e->n;
+		c->t[id].s = e->s;
+		c->ts2[id] = e->s2;
+	}
+	return 0;
+}
+
+/* Values are parsed and their slots prefetched AHEAD entries before they
+ * are inserted, so that the cache misses of a big vocabulary overlap (the
+ * pipeline of hc_enc_observe_column). */
+static int get_values(struct hc_enc_col *c, struct hc_cursor *cur, int tgt,
+		      uint64_t n, struct hc_err *err)
+{
+	struct entry ring[RING];
+
+	for (uint64_t i = 0; i < n + AHEAD; i++) {
+		if (i < n) {
+			if (parse_value(cur, tgt, &ring[i & (RING - 1)], err) != 0)
+				return -1;
+			hc_strmap_prefetch(&c->vocab, ring[i & (RING - 1)].hash);
+		}
+		if (i >= AHEAD / 2 && i - AHEAD / 2 < n)
+			hc_strmap_prefetch_entry(&c->vocab, ring[(i - AHEAD / 2) & (RING - 1)].hash);
+		if (i >= AHEAD &&
+		    store_value(c, &ring[(i - AHEAD) & (RING - 1)], tgt, i - AHEAD, err) != 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -628,9 +670,8 @@ static int get_col(struct hc_enc_col *c, struct hc_cursor *cur,
 		if (!c->t || !c->ts2)
 			return hc_err_nomem(err);
 	}
-	for (uint64_t id = 0; id < n; id++)
-		if (get_value(c, cur, tgt, id, err) != 0)
-			return -1;
+	if (get_values(c, cur, tgt, n, err) != 0)
+		return -1;
 	for (uint32_t k = 0; k < c->ncodes; k++)
 		if (c->by_code[k] == UINT32_MAX)
 			return corrupt(err, "codes");
