@@ -210,7 +210,7 @@ int encode_fit_apply(const struct encode_opts *o, const char *path,
 		goto done;
 	rc = encode_file(o, st, path, &oof, err);
 done:
-	hc_enc_oof_release(&oof, st ? st->ncols : 0);
+	hc_enc_oof_release(&oof);
 	hc_enc_state_free(st);
 	return rc;
 }

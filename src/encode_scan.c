@@ -76,6 +76,7 @@ int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 	size_t n = st->ncols ? st->ncols : 1;
 
 	memset(o, 0, sizeof(*o));
+	o->ncols = st->ncols;
 	o->folds = ordered ? 0 : folds;
 	o->ordered = ordered;
 	o->seed = seed;
@@ -97,9 +98,9 @@ int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 	return 0;
 }
 
-void hc_enc_oof_release(struct hc_enc_oof *o, size_t ncols)
+void hc_enc_oof_release(struct hc_enc_oof *o)
 {
-	for (size_t j = 0; j < ncols; j++) {
+	for (size_t j = 0; j < o->ncols; j++) {
 		if (o->f)
 			hc_te_folds_release(&o->f[j]);
 		if (o->ids)

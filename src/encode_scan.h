@@ -55,6 +55,7 @@ struct hc_enc_oof {
 	double *y;               /* per row, when recording */
 	size_t nrows, cap;
 	float **te, **woe;       /* ordered: results per column, per row */
+	size_t ncols;            /* state columns, for release */
 };
 
 /* budget: bytes for recording every row (0: never).  0, or -1 with err
@@ -62,7 +63,8 @@ struct hc_enc_oof {
 int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		    uint32_t folds, int ordered, uint64_t seed,
 		    uint64_t budget, struct hc_err *err);
-void hc_enc_oof_release(struct hc_enc_oof *o, size_t ncols);
+/* Frees what init and the passes allocated (also after a failed init). */
+void hc_enc_oof_release(struct hc_enc_oof *o);
 /* Ordered: computes every row's encodings once the fit pass is done. */
 int hc_enc_oof_finish(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		      struct hc_err *err);
