@@ -138,6 +138,7 @@ demo: deps
 	@head -c 3000 $(DEMO_TMP)/clicks.hcb > $(DEMO_TMP)/cut.hcb
 	@./$(BIN) show $(DEMO_TMP)/cut.hcb > /dev/null || \
 	  echo "(exit status $$?: the cut file is reported, as it should be)"
+	./$(BIN) cluster --user user_id --item item_id --method bipartite --resolution 5 testdata/demo/clicks.csv | head -4
 
 bench: $(BIN) $(TOOLS)
 	sh bench/run.sh
@@ -162,4 +163,5 @@ uninstall:
 clean:
 	rm -rf build hicard
 
--include $(LIB_OBJ:.o=.d) $(SRC_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(SRC_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) \
+	 $(BUILD)/bench/gendata.d $(BUILD)/bench/benchread.d

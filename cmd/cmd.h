@@ -18,6 +18,7 @@
 #include "lib/err.h"
 #include "lib/opts.h"
 
+int cmd_cluster(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_hash(int argc, char **argv);
 int cmd_help(int argc, char **argv);

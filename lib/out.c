@@ -82,7 +82,7 @@ static int open_tmp(struct hc_out *o, struct hc_err *err)
 {
 	mode_t mask;
 
-	o->tmp_path = tmp_path_for(o->path);
+	o->tmp_path = tmp_path_for(o->target ? o->target : o->path);
 	if (!o->tmp_path)
 		return hc_err_nomem(err);
 	o->fd = mkstemp(o->tmp_path);
@@ -107,18 +107,44 @@ static int open_tmp(struct hc_out *o, struct hc_err *err)
 	return 0;
 }
 
+/* A symbolic link to a regular file: the temporary file goes beside the
+ * file it leads to, and replaces that. */
+static int follow_link(struct hc_out *o, struct hc_err *err)
+{
+	struct stat st;
+	char *real;
+
+	if (lstat(o->path, &st) != 0 || !S_ISLNK(st.st_mode))
+		return 0;
+	real = realpath(o->path, NULL);
+	if (!real)
+		return hc_err_errno(err, HC_ERR_IO, errno, "%s: cannot resolve",
+				    o->path);
+	o->target = hc_strdup(real);
+	free(real);
+	return o->target ? 0 : hc_err_nomem(err);
+}
+
 /* A path that exists and is not a regular file (a device such as
- * /dev/null, a FIFO, /dev/stdout) is written in place: renaming a
- * temporary file over it would replace the device, not write to it. */
+ * /dev/null, a FIFO) is written in place: renaming a temporary file over
+ * it would replace the device, not write to it.  So is anything under
+ * /dev/ and /proc/: /dev/stdout is a symbolic link to /proc/self/fd/1,
+ * which may well lead to a regular file (the shell's redirection), and a
+ * rename would replace the link itself.  Other symbolic links are
+ * followed: the file they lead to is replaced, the link stays. */
 static int open_special(struct hc_out *o, struct hc_err *err)
 {
 	struct stat st;
+	int in_place = strncmp(o->path, "/dev/", 5) == 0 ||
+		       strncmp(o->path, "/proc/", 6) == 0;
 
-	if (stat(o->path, &st) != 0 || S_ISREG(st.st_mode))
+	if (stat(o->path, &st) != 0)
 		return 0;
 	if (S_ISDIR(st.st_mode))
 		return hc_err_set(err, HC_ERR_IO, "%s: is a directory", o->path);
-	o->fd = open(o->path, O_WRONLY | O_CLOEXEC);
+	if (S_ISREG(st.st_mode) && !in_place)
+		return follow_link(o, err);
+	o->fd = open(o->path, O_WRONLY | O_CLOEXEC | (S_ISREG(st.st_mode) ? O_TRUNC : 0));
 	if (o->fd < 0)
 		return hc_err_errno(err, HC_ERR_IO, errno, "%s: cannot open",
 				    o->path);
@@ -153,6 +179,7 @@ nomem:
 free_o:
 	hc_free(o->tmp_path);
 	hc_free(o->path);
+	hc_free(o->target);
 	hc_free(o->buf);
 	hc_free(o);
 	return NULL;
@@ -301,7 +328,7 @@ int hc_out_close(struct hc_out *o, struct hc_err *err)
 			rc = hc_err_errno(err, HC_ERR_IO, errno,
 					  "%s: write failed", o->path);
 			unlink(o->tmp_path);
-		} else if (rename(o->tmp_path, o->path) != 0) {
+		} else if (rename(o->tmp_path, o->target ? o->target : o->path) != 0) {
 			rc = hc_err_errno(err, HC_ERR_IO, errno,
 					  "%s: cannot rename into place",
 					  o->path);
@@ -310,6 +337,7 @@ int hc_out_close(struct hc_out *o, struct hc_err *err)
 	}
 	hc_free(o->tmp_path);
 	hc_free(o->path);
+	hc_free(o->target);
 	hc_free(o->buf);
 	hc_free(o);
 	return rc;
@@ -328,6 +356,7 @@ void hc_out_abort(struct hc_out *o)
 	}
 	hc_free(o->tmp_path);
 	hc_free(o->path);
+	hc_free(o->target);
 	hc_free(o->buf);
 	hc_free(o);
 }

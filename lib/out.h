@@ -4,7 +4,9 @@
  * (".NAME.XXXXXX") that hc_out_close renames over the path only when all of
  * it was written, so a failed run leaves no partial file and never clobbers
  * an existing one.  A path that exists and is not a regular file (a device,
- * a FIFO) is written in place instead.  Every write is checked: a full disk is an error
+ * a FIFO), and any path under /dev/ or /proc/ (/dev/stdout), is written in
+ * place instead; a symbolic link is followed (the file it leads to is
+ * replaced, the link stays).  Every write is checked: a full disk is an error
  * (HC_ERR_IO), a reader that went away (EPIPE: `| head`) is HC_ERR_PIPE, which
  * cmd/ turns into a quiet exit 0.  SIGPIPE must be ignored (cmd/hicard.c
  * does) for EPIPE to be seen.
@@ -30,6 +32,7 @@ struct hc_out {
 	size_t len;
 	char *path;     /* final path; NULL for stdout */
 	char *tmp_path; /* temporary file renamed to path on close */
+	char *target;   /* path is a symbolic link: the file it leads to */
 	int special;    /* path is a device or FIFO: written in place */
 	int failed;     /* a write failed: later writes do nothing */
 	struct hc_err err;

@@ -126,32 +126,6 @@ static int csv_rows(struct hc_hash_emit *e, const struct hc_csv_batch *b,
 	return 0;
 }
 
-static int frame_rows(struct hc_hash_emit *e, const struct hc_frame_block *blk,
-		      struct hc_err *err)
-{
-	for (size_t i = 0; i < blk->nrows; i++) {
-		for (size_t c = 0; c < e->s->ncols; c++) {
-			const struct hc_frame_col *col = &e->s->cols[c];
-			const uint32_t *ids;
-			size_t n;
-			int rc;
-			if (col->kind == HC_KIND_CAT) {
-				ids = hc_frame_row_ids(blk, col, c, i, &n);
-				rc = hc_frame_put_ids(e->fw, c, ids, n, err);
-			} else if (col->kind == HC_KIND_KEY) {
-				rc = hc_frame_put_key(e->fw, c, blk->cols[c].keys[i], err);
-			} else {
-				rc = hc_frame_put_num(e->fw, c, blk->cols[c].num[i], err);
-			}
-			if (rc != 0)
-				return -1;
-		}
-		if (hc_frame_end_row(e->fw, err) != 0)
-			return -1;
-	}
-	return 0;
-}
-
 static int vw_row(struct hc_hash_emit *e, const struct hc_frame_block *blk,
 		  size_t i)
 {
@@ -197,7 +171,7 @@ int hc_hash_emit_batch(struct hc_hash_emit *e, const struct hc_csv_batch *b,
 	case HC_HASH_CSV:
 		return csv_rows(e, b, blk, err);
 	case HC_HASH_HCB:
-		return frame_rows(e, blk, err);
+		return hc_frame_put_block(e->fw, blk, err);
 	case HC_HASH_LIBSVM:
 		for (size_t i = 0; i < blk->nrows; i++)
 			if (hc_libsvm_write_row(&e->svm, e->out, e->s, blk, i, err) != 0)

@@ -2,7 +2,9 @@
  *
  * Two values collide when their id lists are equal, as a model sees them:
  * for double schemes both ids must match, which is why double hashing
- * collides so much less than one hash into the same table.
+ * collides so much less than one hash into the same table.  Equal lists
+ * are found by sorting a 64-bit code of each list: the ids themselves for
+ * up to two ids (exact), a hash of the list beyond (multiplex probes).
  */
 #include "src/hash_stats.h"
 

@@ -59,18 +59,25 @@ int hc_counts_add_batch(struct hc_counts *c, const struct hc_csv_batch *b,
 	return 0;
 }
 
-/* The 0-based index of the header column called name, or -1 with err
- * saying what the file should look like. */
-static long header_col(struct hc_csv_reader *csv, const char *name,
-		       const char *what, const char *header, struct hc_err *err)
+/* The 0-based indices of the header columns "column", "value" and third
+ * (count or cluster) into cols; -1 with err saying what the file should
+ * look like. */
+static int header_cols(struct hc_csv_reader *csv, const char *what,
+		       const char *third, long *cols, struct hc_err *err)
 {
-	for (size_t j = 0; j < hc_csv_ncols(csv); j++)
-		if (strcmp(hc_csv_colname(csv, j), name) == 0)
-			return (long)j;
-	hc_err_set(err, HC_ERR_DATA,
-		   "%s: not a %s file: its header must be %s (no column '%s')",
-		   hc_csv_name(csv), what, header, name);
-	return -1;
+	const char *const want[3] = { "column", "value", third };
+
+	for (int k = 0; k < 3; k++) {
+		cols[k] = -1;
+		for (size_t j = 0; j < hc_csv_ncols(csv) && cols[k] < 0; j++)
+			if (strcmp(hc_csv_colname(csv, j), want[k]) == 0)
+				cols[k] = (long)j;
+		if (cols[k] < 0)
+			return hc_err_set(err, HC_ERR_DATA,
+					  "%s: not a %s file: its header must be column,value,%s (no column '%s')",
+					  hc_csv_name(csv), what, third, want[k]);
+	}
+	return 0;
 }
 
 static long find_name(const char *const *names, size_t n, const char *s,
@@ -101,14 +108,13 @@ static int row_number(struct hc_csv_reader *csv, const struct hc_csv_row *r,
 int hc_counts_read(struct hc_counts *c, struct hc_csv_reader *csv,
 		   const char *const *names, struct hc_err *err)
 {
-	static const char header[] = "column,value,count";
-	long cc = header_col(csv, "column", "counts", header, err), cv, cn;
+	long hc[3], cc, cv, cn;
 	struct hc_csv_row r;
 	int rc;
 
-	if (cc < 0 || (cv = header_col(csv, "value", "counts", header, err)) < 0 ||
-	    (cn = header_col(csv, "count", "counts", header, err)) < 0)
+	if (header_cols(csv, "counts", "count", hc, err) != 0)
 		return -1;
+	cc = hc[0], cv = hc[1], cn = hc[2];
 	while ((rc = hc_csv_next(csv, &r, err)) == 1) {
 		long j = find_name(names, c->ncols, hc_csv_field(&r, (size_t)cc),
 				   hc_csv_field_len(&r, (size_t)cc));
@@ -211,14 +217,13 @@ static int read_map_rows(struct hc_csv_reader *csv, const char *const *names,
 			 size_t n, struct hc_strmap *clusters, uint64_t *k,
 			 struct hc_strmap *seen, struct hc_err *err)
 {
-	static const char header[] = "column,value,cluster";
-	long cc = header_col(csv, "column", "map", header, err), cv, cn;
+	long hc[3], cc, cv, cn;
 	struct hc_csv_row r;
 	int rc;
 
-	if (cc < 0 || (cv = header_col(csv, "value", "map", header, err)) < 0 ||
-	    (cn = header_col(csv, "cluster", "map", header, err)) < 0)
+	if (header_cols(csv, "map", "cluster", hc, err) != 0)
 		return -1;
+	cc = hc[0], cv = hc[1], cn = hc[2];
 	while ((rc = hc_csv_next(csv, &r, err)) == 1) {
 		const char *col = hc_csv_field(&r, (size_t)cc);
 		size_t clen = hc_csv_field_len(&r, (size_t)cc);

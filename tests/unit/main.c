@@ -11,12 +11,26 @@
 
 int main(void)
 {
+	/* One suite a line, so that subcommands added apart merge cleanly. */
 	Suite *(*const suites[])(void) = {
-		suite_csv_read, suite_csv_write, suite_select, suite_strmap,
-		suite_parse,    suite_out,       suite_opts,   suite_crc32c,
-		suite_frame,    suite_buf,       suite_hash,      suite_hll,
+		suite_csv_read,
+		suite_csv_write,
+		suite_select,
+		suite_strmap,
+		suite_parse,
+		suite_out,
+		suite_opts,
+		suite_crc32c,
+		suite_frame,
+		suite_buf,
+		suite_hash,
+		suite_hll,
 		suite_quantile,
-		suite_topk,     suite_profile,   suite_encode_codes, suite_encode,
+		suite_topk,
+		suite_profile,
+		suite_cluster,
+		suite_encode_codes,
+		suite_encode,
 	};
 	SRunner *sr;
 	int failed;

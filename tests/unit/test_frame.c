@@ -2075,6 +2075,94 @@ START_TEST(test_key_text)
 }
 END_TEST
 
+/* hc_frame_put_block writes the same bytes as putting row by row: blocks
+ * split at the same rows, var, key and num columns included; an id
+ * outside its space is refused. */
+START_TEST(test_put_block)
+{
+	struct hc_frame_schema s;
+	struct hc_err err = { 0 };
+	struct wfile a = { 0 }, b = { 0 };
+	const size_t nrows = 150000;
+	uint32_t *ids = malloc(nrows * 3 * sizeof(*ids)), *start = malloc((nrows + 1) * sizeof(*start));
+	uint64_t *keys = malloc(nrows * sizeof(*keys)), seed = 3;
+	float *num = malloc(nrows * sizeof(*num));
+	uint32_t *fixed = malloc(nrows * 2 * sizeof(*fixed));
+	struct hc_frame_colview views[4];
+	struct hc_frame_block blk = { .cols = views };
+	char *ta, *tb;
+	size_t la, lb, at = 0;
+
+	ck_assert(ids && start && keys && num && fixed);
+	ck_assert_int_eq(hc_frame_schema_init(&s, &err), 0);
+	ck_assert_ptr_nonnull(hc_frame_schema_add(&s, "y", HC_KIND_LABEL, 1, 0, &err));
+	ck_assert_ptr_nonnull(hc_frame_schema_add(&s, "v", HC_KIND_CAT, HC_ARITY_VAR, 50, &err));
+	ck_assert_ptr_nonnull(hc_frame_schema_add(&s, "f", HC_KIND_CAT, 2, 1000, &err));
+	ck_assert_ptr_nonnull(hc_frame_schema_add(&s, "k", HC_KIND_KEY, 1, 0, &err));
+	start[0] = 0;
+	for (size_t i = 0; i < nrows; i++) {
+		size_t n = th_rand(&seed) % 4;
+		for (size_t k = 0; k < n; k++)
+			ids[at++] = (uint32_t)(th_rand(&seed) % 50);
+		start[i + 1] = (uint32_t)at;
+		fixed[2 * i] = (uint32_t)(i % 1000);
+		fixed[2 * i + 1] = (uint32_t)((i * 7) % 1000);
+		keys[i] = th_rand(&seed);
+		num[i] = (float)i / 3;
+	}
+	/* row by row */
+	wf_open(&a, &s);
+	for (size_t i = 0; i < nrows; i++) {
+		ck_assert_int_eq(hc_frame_put_num(a.w, 0, num[i], &err), 0);
+		ck_assert_int_eq(hc_frame_put_ids(a.w, 1, ids + start[i], start[i + 1] - start[i], &err), 0);
+		ck_assert_int_eq(hc_frame_put_ids(a.w, 2, fixed + 2 * i, 2, &err), 0);
+		ck_assert_int_eq(hc_frame_put_key(a.w, 3, keys[i], &err), 0);
+		ck_assert_int_eq(hc_frame_end_row(a.w, &err), 0);
+	}
+	wf_close(&a);
+	/* in blocks of uneven sizes, through views into the same arrays */
+	wf_open(&b, &s);
+	for (size_t i = 0; i < nrows;) {
+		size_t n = 1 + th_rand(&seed) % 40000;
+		if (n > nrows - i)
+			n = nrows - i;
+		views[0] = (struct hc_frame_colview){ .num = num + i };
+		views[1] = (struct hc_frame_colview){ .ids = ids, .start = start + i };
+		views[2] = (struct hc_frame_colview){ .ids = fixed + 2 * i };
+		views[3] = (struct hc_frame_colview){ .keys = keys + i };
+		blk.nrows = n;
+		ck_assert_msg(hc_frame_put_block(b.w, &blk, &err) == 0, "%s", err.msg);
+		i += n;
+	}
+	wf_close(&b);
+	ta = th_read_file(a.path, &la);
+	tb = th_read_file(b.path, &lb);
+	ck_assert_uint_eq(la, lb);
+	ck_assert(memcmp(ta, tb, la) == 0);
+	free(ta);
+	free(tb);
+	/* an id outside its space */
+	wf_release(&b);
+	wf_open(&b, &s);
+	fixed[1] = 1000;
+	views[0] = (struct hc_frame_colview){ .num = num };
+	views[1] = (struct hc_frame_colview){ .ids = ids, .start = start };
+	views[2] = (struct hc_frame_colview){ .ids = fixed };
+	views[3] = (struct hc_frame_colview){ .keys = keys };
+	blk.nrows = 1;
+	ck_assert_int_eq(hc_frame_put_block(b.w, &blk, &err), -1);
+	ck_assert_str_eq(err.msg, "column 'f': id 1000 outside its id space 1000");
+	wf_release(&a);
+	wf_release(&b);
+	hc_frame_schema_release(&s);
+	free(ids);
+	free(start);
+	free(keys);
+	free(num);
+	free(fixed);
+}
+END_TEST
+
 Suite *suite_frame(void)
 {
 	Suite *s = suite_create("frame");
@@ -2091,6 +2179,7 @@ Suite *suite_frame(void)
 	tcase_add_loop_test(rt, test_round_trip_block_rows, 0, nrt);
 	tcase_add_test(rt, test_zero_rows);
 	tcase_add_test(rt, test_key_columns);
+	tcase_add_test(rt, test_put_block);
 	tcase_add_test(tx, test_key_text);
 	tcase_add_test(rt, test_encoder_matches_writer);
 	tcase_add_test(rt, test_multi_block_valid);

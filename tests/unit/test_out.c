@@ -515,6 +515,75 @@ START_TEST(test_float_round_trip)
 }
 END_TEST
 
+/* /dev/stdout and /dev/stderr lead through /proc to whatever the fd is,
+ * here a regular file: written in place, and the links stay links (a
+ * rename once replaced /dev/stderr itself). */
+START_TEST(test_dev_stdout_in_place)
+{
+	static const char *const paths[] = { "/dev/stdout", "/dev/stderr" };
+
+	for (int k = 0; k < 2; k++) {
+		char *file = th_tmp_str("old contents, longer than the new\n");
+		int fd = open(file, O_WRONLY);
+		int saved = th_fd_swap(k + 1, fd);
+		struct hc_err err = { 0 };
+		struct hc_out *o = hc_out_open(paths[k], &err);
+		struct stat st;
+		char *text;
+		int rc;
+
+		ck_assert_msg(o != NULL, "%s", err.msg);
+		ck_assert_int_eq(hc_out_printf(o, "k=%d\n", k), 0);
+		rc = hc_out_close(o, &err);
+		th_fd_restore(k + 1, saved);
+		ck_assert_msg(rc == 0, "%s", err.msg);
+		ck_assert_int_eq(lstat(paths[k], &st), 0);
+		ck_assert_msg(S_ISLNK(st.st_mode), "%s is no longer a link", paths[k]);
+		text = th_read_file(file, NULL);
+		ck_assert_str_eq(text, k ? "k=1\n" : "k=0\n");
+		free(text);
+		unlink(file);
+		free(file);
+	}
+}
+END_TEST
+
+/* -o through a symbolic link replaces the file it leads to; the link
+ * stays. */
+START_TEST(test_symlink_followed)
+{
+	char *dir = th_tmp_dir();
+	char *target = th_path_join(dir, "target.csv");
+	char *link = th_path_join(dir, "link.csv");
+	struct hc_err err = { 0 };
+	struct hc_out *o;
+	struct stat st;
+	char *text;
+	FILE *f = fopen(target, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs("old\n", f);
+	fclose(f);
+	ck_assert_int_eq(symlink("target.csv", link), 0);
+	o = hc_out_open(link, &err);
+	ck_assert_msg(o != NULL, "%s", err.msg);
+	ck_assert_int_eq(hc_out_puts(o, "new\n"), 0);
+	ck_assert_int_eq(hc_out_close(o, &err), 0);
+	ck_assert_int_eq(lstat(link, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	text = th_read_file(target, NULL);
+	ck_assert_str_eq(text, "new\n");
+	free(text);
+	ck_assert_uint_eq(th_dir_entries(dir, NULL), 2);
+	unlink(link);
+	unlink(target);
+	th_rm_dir(dir);
+	free(link);
+	free(target);
+	free(dir);
+}
+END_TEST
+
 Suite *suite_out(void)
 {
 	Suite *s = suite_create("out");
@@ -530,6 +599,8 @@ Suite *suite_out(void)
 	tcase_add_test(files, test_relative_path);
 	tcase_add_test(files, test_open_error);
 	tcase_add_test(files, test_stdout);
+	tcase_add_test(files, test_dev_stdout_in_place);
+	tcase_add_test(files, test_symlink_followed);
 	tcase_add_test(files, test_large_writes);
 	suite_add_tcase(s, files);
 
