@@ -19,6 +19,7 @@
 #include "lib/opts.h"
 
 int cmd_cluster(int argc, char **argv);
+int cmd_encode(int argc, char **argv);
 int cmd_hash(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_profile(int argc, char **argv);

@@ -22,6 +22,7 @@ struct command {
 /* Sorted by name. */
 static const struct command commands[] = {
 	{"cluster", cmd_cluster, "cluster the user-item graph: a bucket map for GraphHash"},
+	{"encode", cmd_encode, "categorical columns to numbers: one-hot, counts, target statistics, bit codes"},
 	{"hash", cmd_hash, "values to bucket ids: hashing trick, multiplexing, frequency, graph"},
 	{"help", cmd_help, "show help for hicard or for one subcommand"},
 	{"profile", cmd_profile, "types, nulls, distinct counts, top values, advice per column"},

@@ -29,6 +29,8 @@ int main(void)
 		suite_topk,
 		suite_profile,
 		suite_cluster,
+		suite_encode_codes,
+		suite_encode,
 	};
 	SRunner *sr;
 	int failed;

@@ -1,0 +1,130 @@
+#!/bin/sh
+# bench/encode.sh - `hicard encode` on generated click logs (issue 6), for
+# bench/run.sh or by hand from the repository root after `make` and
+# `make tools`.
+#
+# Jobs, on a `gendata ctr` file (click + 7 categorical columns, 78 bytes a
+# row; 1M rows by default):
+#   te-oof-csv   fit-apply: 5-fold out-of-fold target encoding (auto
+#                smoothing) of the 7 columns, dense CSV out
+#   te-oof-hcb   the same to a binary frame
+#   te-fit       fit alone (the state of the 7 columns)
+#   te-apply     apply of that state to the same file (streaming)
+#   onehot-svm   fit-apply: sparse one-hot of site_id cut to 1,000 columns
+#                (--max-categories 999 and other), libsvm out
+#   onehot-hcb   the same to a frame (one cat column of 1,000 ids)
+# and, with ENCODE_BIG_ROWS (default 10M; 0 skips), bounded memory on a big
+# file: apply (state + buffers), fit, and fit-apply reading the file twice
+# (--memory 64M) next to fit-apply from memory.
+#
+# The peer is pandas (issue 6's figures on the same 1M-row shape: 6.4 s and
+# 437 MB for the out-of-fold target encoding, 1.9 s for the one-hot); they
+# are printed beside the results, as pandas is not installed here.
+#
+# Output: one line per job with wall seconds, CPU seconds (user + sys) and
+# peak RSS, the best of BENCH_REPEAT runs (default 3) by CPU time, since
+# the machine is shared.  Figures need GNU time (/usr/bin/time); without it
+# only wall seconds are shown.
+#
+# Environment: HICARD (./hicard), GENDATA (build/gendata), BENCH_DIR
+# (scratch, default $TMPDIR or /tmp), BENCH_REPEAT, ENCODE_ROWS,
+# ENCODE_BIG_ROWS, BENCH_RESULTS (also append key=value lines there).
+set -eu
+
+HICARD=${HICARD:-./hicard}
+GENDATA=${GENDATA:-build/gendata}
+REPEAT=${BENCH_REPEAT:-3}
+ROWS=${ENCODE_ROWS:-1000000}
+BIG=${ENCODE_BIG_ROWS:-10000000}
+COLS=user_id,item_id,ad_id,site_id,app_id,device_model,banner_pos
+
+for prog in "$HICARD" "$GENDATA"; do
+	if [ ! -x "$prog" ]; then
+		echo "bench/encode.sh: $prog is missing: run 'make' and 'make tools'" >&2
+		exit 2
+	fi
+done
+
+base=${BENCH_DIR:-${TMPDIR:-/tmp}}
+dir=$(mktemp -d "$base/hicard-bench-encode.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+trap 'exit 130' INT TERM
+
+if /usr/bin/time -f '%e %U %S %M' -o "$dir/probe" true 2>/dev/null; then
+	have_time=1
+else
+	have_time=0
+fi
+
+now() {
+	t=$(date +%s.%N 2>/dev/null || date +%s)
+	case $t in *N*|'') date +%s ;; *) echo "$t" ;; esac
+}
+
+# once OUT CMD...: one run; prints "wall cpu rss_mb" (cpu, rss "-" without
+# GNU time).
+once() {
+	out=$1
+	shift
+	if [ "$have_time" = 1 ]; then
+		/usr/bin/time -f '%e %U %S %M' -o "$dir/time" "$@" >"$out" \
+			2>"$dir/stderr" || { cat "$dir/stderr" >&2; return 1; }
+		awk '{ printf "%.2f %.2f %.1f\n", $1, $2 + $3, $4 / 1024 }' "$dir/time"
+	else
+		t0=$(now)
+		"$@" >"$out" 2>"$dir/stderr" || { cat "$dir/stderr" >&2; return 1; }
+		t1=$(now)
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f - -\n", b - a }'
+	fi
+}
+
+# job NAME ROWS PEER OUT CMD...: the best of REPEAT runs, one table line.
+job() {
+	name=$1 rows=$2 peer=$3 out=$4
+	shift 4
+	best=
+	i=0
+	while [ "$i" -lt "$REPEAT" ]; do
+		r=$(once "$out" "$@") || { echo "bench/encode.sh: $name failed" >&2; return 0; }
+		best=$(printf '%s\n%s\n' "$best" "$r" | awk 'NF { if (!n || ($2 == "-" ? $1 : $2) < k) { k = ($2 == "-" ? $1 : $2); l = $0 }; n++ } END { print l }')
+		i=$((i + 1))
+	done
+	set -- $best
+	printf '%-12s %9s %8s %8s %9s   %s\n' "$name" "$rows" "$1" "$2" "$3" "$peer"
+	if [ -n "${BENCH_RESULTS:-}" ]; then
+		echo "job=encode-$name rows=$rows seconds=$1 cpu=$2 maxrss_mb=$3" >>"$BENCH_RESULTS"
+	fi
+}
+
+ctr=$dir/ctr.csv
+"$GENDATA" ctr --rows "$ROWS" --seed 1 -o "$ctr"
+echo "bench/encode.sh: $ROWS rows, $(wc -c <"$ctr" | tr -d ' ') bytes; best of $REPEAT; load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+printf '%-12s %9s %8s %8s %9s   %s\n' job rows seconds cpu_s rss_mb "pandas (issue 6, 1M rows)"
+job te-oof-csv "$ROWS" "6.4 s, 437 MB" /dev/null \
+	"$HICARD" encode fit-apply -q --target click --target-encode "$COLS" --folds 5 "$ctr"
+job te-oof-hcb "$ROWS" "6.4 s, 437 MB" /dev/null \
+	"$HICARD" encode fit-apply -q --target click --target-encode "$COLS" --folds 5 --format hcb "$ctr"
+job te-fit "$ROWS" "" /dev/null \
+	"$HICARD" encode fit -q --target click --target-encode "$COLS" -o "$dir/te.state" "$ctr"
+job te-apply "$ROWS" "" /dev/null \
+	"$HICARD" encode apply -q --state "$dir/te.state" --format hcb "$ctr"
+job onehot-svm "$ROWS" "1.9 s" /dev/null \
+	"$HICARD" encode fit-apply -q --onehot site_id --max-categories 999 --format libsvm "$ctr"
+job onehot-hcb "$ROWS" "1.9 s" /dev/null \
+	"$HICARD" encode fit-apply -q --onehot site_id --max-categories 999 --format hcb "$ctr"
+rm -f "$ctr"
+
+if [ "$BIG" -gt 0 ]; then
+	REPEAT=1
+	big=$dir/big.csv
+	"$GENDATA" ctr --rows "$BIG" --seed 2 -o "$big"
+	job big-fit "$BIG" "" /dev/null \
+		"$HICARD" encode fit -q --target click --target-encode "$COLS" -o "$dir/big.state" "$big"
+	echo "             state: $(wc -c <"$dir/big.state" | tr -d ' ') bytes"
+	job big-apply "$BIG" "" /dev/null \
+		"$HICARD" encode apply -q --state "$dir/big.state" --format hcb "$big"
+	job big-oof-2pass "$BIG" "" /dev/null \
+		"$HICARD" encode fit-apply -q --memory 64M --target click --target-encode "$COLS" --format hcb "$big"
+	job big-oof-mem "$BIG" "" /dev/null \
+		"$HICARD" encode fit-apply -q --target click --target-encode "$COLS" --format hcb "$big"
+fi

@@ -1,0 +1,38 @@
+/* encode.h - what the files of `hicard encode` share (cmd/encode*.c) */
+#ifndef HC_CMD_ENCODE_H
+#define HC_CMD_ENCODE_H
+
+#include "lib/opts.h"
+#include "src/encode_emit.h"
+#include "src/encode_state.h"
+#include "src/encode_plan.h"
+
+#define ENCODE_STATE_MAGIC "\x89HCE\r\n\x1a\n"
+#define ENCODE_STATE_VERSION 1
+
+struct encode_opts {
+	struct hc_common c;
+	struct hc_enc_plan plan;         /* encoders, target, fitting options */
+	const char *smooth, *state, *save_state, *keep, *format, *order,
+		*hash_scheme;
+	uint64_t folds, min_count, max_categories, memory, probes;
+	int ordered, signed_bits;
+	/* resolved */
+	enum hc_enc_format fmt;
+	int argc;
+	char **argv;
+};
+
+/* The modes; each returns 0, or -1 with err set. */
+int encode_fit(const struct encode_opts *o, const char *path,
+	       struct hc_err *err);
+int encode_apply(const struct encode_opts *o, const char *path,
+		 struct hc_err *err);
+int encode_fit_apply(const struct encode_opts *o, const char *path,
+		     struct hc_err *err);
+int encode_merge(const struct encode_opts *o, int n, char **paths,
+		 struct hc_err *err);
+int encode_decode(const struct encode_opts *o, const char *path,
+		  struct hc_err *err);
+
+#endif

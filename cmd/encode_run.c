@@ -1,0 +1,272 @@
+/* encode_run.c - the modes of `hicard encode`: files in, files out
+ *
+ * Each mode opens its inputs, hands them to src/encode_*.c and commits its
+ * output only when everything succeeded (lib/out.h).
+ */
+#include <string.h>
+
+#include "cmd/encode.h"
+#include "lib/csv_read.h"
+#include "lib/mem.h"
+#include "lib/progress.h"
+#include "lib/select.h"
+#include "lib/statefile.h"
+#include "src/encode_decode.h"
+#include "src/encode_scan.h"
+#include "src/encode_plan.h"
+
+/* ---- state files -------------------------------------------------------- */
+
+static int write_state(const char *path, const struct hc_enc_state *st,
+		       struct hc_err *err)
+{
+	struct hc_buf b;
+	struct hc_out *out;
+	int rc;
+
+	hc_buf_init(&b);
+	if (hc_enc_serialize(st, &b) != 0) {
+		hc_buf_release(&b);
+		return hc_err_nomem(err);
+	}
+	out = hc_out_open(path, err);
+	rc = out ? hc_statefile_write(out, ENCODE_STATE_MAGIC, ENCODE_STATE_VERSION, &b, err) : -1;
+	if (rc == 0)
+		rc = hc_out_close(out, err);
+	else
+		hc_out_abort(out);
+	hc_buf_release(&b);
+	return rc;
+}
+
+static struct hc_enc_state *read_state(const char *path, struct hc_err *err)
+{
+	unsigned char *data;
+	size_t len;
+	struct hc_cursor cur;
+	struct hc_enc_state *st;
+
+	if (hc_statefile_read(path, ENCODE_STATE_MAGIC, ENCODE_STATE_VERSION,
+			      "hicard encode state", &data, &len, err) != 0)
+		return NULL;
+	hc_cursor_init(&cur, data, len);
+	st = hc_enc_deserialize(&cur, err);
+	hc_free(data);
+	if (!st)
+		hc_err_prefix(err, "%s", path);
+	return st;
+}
+
+/* ---- fitting ------------------------------------------------------------ */
+
+static int check_woe(const struct hc_enc_state *st, const char *name,
+		     struct hc_err *err)
+{
+	for (size_t j = 0; j < st->ncols; j++)
+		if ((st->cols[j].kinds & HC_ENC_BIT(HC_ENC_WOE)) && st->target_nonbinary)
+			return hc_err_set(err, HC_ERR_DATA, "%s: column '%s': --woe needs a 0/1 target, and '%s' has other values", name, st->cols[j].name, st->target);
+	return 0;
+}
+
+/* Opens path, makes a state and fits it (with oof when not NULL). */
+static struct hc_enc_state *fit_file(const struct encode_opts *o,
+				     const char *path, struct hc_enc_oof *oof,
+				     struct hc_err *err)
+{
+	struct hc_csv_opts copts;
+	struct hc_csv_reader *csv;
+	struct hc_enc_state *st = NULL;
+	struct hc_enc_layout l = {0};
+	struct hc_progress prog;
+	int rc = -1;
+
+	if (hc_common_csv_opts(&o->c, &copts, err) != 0 ||
+	    !(csv = hc_csv_open(path, &copts, err)))
+		return NULL;
+	if (o->plan.target && hc_select_one(o->plan.target, hc_csv_colnames(csv), hc_csv_ncols(csv), err) < 0)
+		goto done;
+	if (!(st = hc_enc_plan_state(&o->plan, hc_csv_colnames(csv),
+				     hc_csv_ncols(csv), err)) ||
+	    hc_enc_layout_init(&l, st, csv, NULL, 1, err) != 0)
+		goto done;
+	if (oof && hc_enc_oof_init(oof, st, (uint32_t)o->folds, o->ordered,
+				   o->c.seed, o->keep ? 0 : o->memory, err) != 0)
+		goto done;
+	hc_progress_start(&prog, "encode fit", hc_csv_bytes_total(csv), o->c.quiet);
+	rc = hc_enc_fit(st, csv, &l, oof, &prog, err);
+	hc_progress_end(&prog);
+	if (rc == 0)
+		rc = check_woe(st, hc_csv_name(csv), err);
+	if (rc == 0 && oof)
+		rc = hc_enc_oof_finish(oof, st, err);
+done:
+	hc_enc_layout_release(&l);
+	hc_csv_close(csv);
+	if (rc != 0) {
+		hc_enc_state_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+int encode_fit(const struct encode_opts *o, const char *path,
+	       struct hc_err *err)
+{
+	struct hc_enc_state *st = fit_file(o, path, NULL, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = write_state(o->c.output, st, err);
+	hc_enc_state_free(st);
+	return rc;
+}
+
+/* ---- encoding ----------------------------------------------------------- */
+
+/* Encodes path with st (out of fold with oof) to -o or stdout. */
+static int encode_file(const struct encode_opts *o, const struct hc_enc_state *st,
+		       const char *path, const struct hc_enc_oof *oof,
+		       struct hc_err *err)
+{
+	struct hc_csv_opts copts;
+	struct hc_csv_reader *csv = NULL;
+	struct hc_enc_layout l = {0};
+	struct hc_enc_writer *w = NULL;
+	struct hc_out *out = NULL;
+	struct hc_progress prog;
+	const char **keep = NULL;
+	int rc = -1;
+
+	if (oof && oof->full) {
+		/* recorded: the input is not read again; its header was the
+		 * fit pass's, with the target column */
+		l.target = 0;
+	} else {
+		if (oof && (!path || !strcmp(path, "-")))
+			return hc_err_set(err, HC_ERR_DATA, "stdin: the input is over --memory and cannot be read twice: give a FILE or more --memory");
+		if (hc_common_csv_opts(&o->c, &copts, err) != 0 ||
+		    !(csv = hc_csv_open(path, &copts, err)))
+			return -1;
+		if (hc_enc_layout_init(&l, st, csv, o->keep, 0, err) != 0)
+			goto done;
+	}
+	if (!(keep = hc_calloc(l.nkeep + 1, sizeof(*keep)))) {
+		hc_err_nomem(err);
+		goto done;
+	}
+	for (size_t i = 0; i < l.nkeep; i++)
+		keep[i] = hc_csv_colname(csv, l.keep[i]);
+	if (!(out = hc_out_open(o->c.output, err)) ||
+	    !(w = hc_enc_writer_open(out, o->fmt, st, l.nkeep, keep, l.target >= 0,
+				     o->argc, o->argv, err)))
+		goto done;
+	hc_progress_start(&prog, "encode", csv ? hc_csv_bytes_total(csv) : 0, o->c.quiet);
+	if (oof && oof->full)
+		rc = hc_enc_apply_recorded(st, oof, w, err);
+	else
+		rc = hc_enc_apply(st, csv, &l, oof, w, &prog, err);
+	hc_progress_end(&prog);
+	if (rc == 0) {
+		rc = hc_enc_writer_close(w, err);
+		w = NULL;
+	}
+	if (rc == 0) {
+		rc = hc_out_close(out, err);
+		out = NULL;
+	}
+done:
+	hc_enc_writer_abort(w);
+	hc_out_abort(out);
+	hc_free(keep);
+	hc_enc_layout_release(&l);
+	hc_csv_close(csv);
+	return rc;
+}
+
+int encode_apply(const struct encode_opts *o, const char *path,
+		 struct hc_err *err)
+{
+	struct hc_enc_state *st = read_state(o->state, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = encode_file(o, st, path, NULL, err);
+	hc_enc_state_free(st);
+	return rc;
+}
+
+int encode_fit_apply(const struct encode_opts *o, const char *path,
+		     struct hc_err *err)
+{
+	struct hc_enc_oof oof = {0};
+	struct hc_enc_state *st = fit_file(o, path, &oof, err);
+	int rc = -1;
+
+	if (!st)
+		goto done;
+	if (o->save_state && write_state(o->save_state, st, err) != 0)
+		goto done;
+	rc = encode_file(o, st, path, &oof, err);
+done:
+	hc_enc_oof_release(&oof);
+	hc_enc_state_free(st);
+	return rc;
+}
+
+/* ---- merge and decode --------------------------------------------------- */
+
+int encode_merge(const struct encode_opts *o, int n, char **paths,
+		 struct hc_err *err)
+{
+	struct hc_enc_state *acc = NULL;
+	int rc = -1;
+
+	for (int i = 0; i < n; i++) {
+		struct hc_enc_state *st = read_state(paths[i], err);
+
+		if (!st)
+			goto done;
+		if (!acc) {
+			acc = st;
+			continue;
+		}
+		rc = hc_enc_merge(acc, st, err);
+		hc_enc_state_free(st);
+		if (rc != 0) {
+			hc_err_prefix(err, "%s", paths[i]);
+			goto done;
+		}
+		rc = -1;
+	}
+	rc = write_state(o->c.output, acc, err);
+done:
+	hc_enc_state_free(acc);
+	return rc;
+}
+
+int encode_decode(const struct encode_opts *o, const char *path,
+		  struct hc_err *err)
+{
+	struct hc_enc_state *st = read_state(o->state, err);
+	struct hc_csv_opts copts;
+	struct hc_csv_reader *csv = NULL;
+	struct hc_out *out = NULL;
+	int rc = -1;
+
+	if (!st || hc_common_csv_opts(&o->c, &copts, err) != 0 ||
+	    !(csv = hc_csv_open(path, &copts, err)) ||
+	    !(out = hc_out_open(o->c.output, err)))
+		goto done;
+	rc = hc_enc_decode(st, csv, out, err);
+	if (rc == 0) {
+		rc = hc_out_close(out, err);
+		out = NULL;
+	}
+done:
+	hc_out_abort(out);
+	hc_csv_close(csv);
+	hc_enc_state_free(st);
+	return rc;
+}

@@ -1,0 +1,527 @@
+/* encode_scan.c - fit and apply passes over CSV rows (encode_scan.h)
+ *
+ * Both passes go by batches (lib/csv_read.h) and, within a batch, column
+ * by column, so that the vocabulary lookups of one column run as a
+ * prefetching pipeline (src/encode_state.c).
+ *
+ * Targets: an empty field is a row without a target (counted by count and
+ * freq, left out of target sums, still encoded); anything else must be a
+ * finite number, or the pass stops with the field's position.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "lib/mem.h"
+#include "lib/parse.h"
+#include "lib/select.h"
+#include "src/encode_scan.h"
+
+/* ---- layout ------------------------------------------------------------- */
+
+int hc_enc_layout_init(struct hc_enc_layout *l, const struct hc_enc_state *st,
+		       const struct hc_csv_reader *csv, const char *keep,
+		       int need_target, struct hc_err *err)
+{
+	const char *const *names = hc_csv_colnames(csv);
+	size_t n = hc_csv_ncols(csv);
+	struct hc_selection sel = {0};
+
+	memset(l, 0, sizeof(*l));
+	l->target = -1;
+	if (!(l->col = hc_calloc(st->ncols ? st->ncols : 1, sizeof(*l->col))))
+		return hc_err_nomem(err);
+	for (size_t j = 0; j < st->ncols; j++) {
+		size_t i;
+
+		for (i = 0; i < n && strcmp(names[i], st->cols[j].name) != 0; i++)
+			;
+		if (i == n)
+			return hc_err_set(err, HC_ERR_DATA, "%s: no column '%s' (the state encodes it)", hc_csv_name(csv), st->cols[j].name);
+		l->col[j] = i;
+	}
+	for (size_t i = 0; st->target && i < n; i++)
+		if (strcmp(names[i], st->target) == 0) {
+			l->target = (long)i;
+			break;
+		}
+	if (need_target && st->target && l->target < 0)
+		return hc_err_set(err, HC_ERR_DATA, "%s: no target column '%s'", hc_csv_name(csv), st->target);
+	if (keep) {
+		if (hc_select_parse(keep, names, n, &sel, err) != 0)
+			return -1;
+		l->nkeep = sel.n;
+		l->keep = sel.idx;
+	}
+	return 0;
+}
+
+void hc_enc_layout_release(struct hc_enc_layout *l)
+{
+	hc_free(l->col);
+	hc_free(l->keep);
+	memset(l, 0, sizeof(*l));
+}
+
+/* ---- out of fold -------------------------------------------------------- */
+
+static int is_target_col(const struct hc_enc_state *st, size_t j)
+{
+	return (st->cols[j].kinds & HC_ENC_TARGET_KINDS) != 0;
+}
+
+int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
+		    uint32_t folds, int ordered, uint64_t seed,
+		    uint64_t budget, struct hc_err *err)
+{
+	size_t n = st->ncols ? st->ncols : 1;
+
+	memset(o, 0, sizeof(*o));
+	o->ncols = st->ncols;
+	o->folds = ordered ? 0 : folds;
+	o->ordered = ordered;
+	o->seed = seed;
+	o->budget = budget;
+	o->full = budget > 0;
+	o->ids = hc_calloc(n, sizeof(*o->ids));
+	o->te = hc_calloc(n, sizeof(*o->te));
+	o->woe = hc_calloc(n, sizeof(*o->woe));
+	if (!o->ids || !o->te || !o->woe)
+		return hc_err_nomem(err);
+	if (ordered)
+		return 0;
+	if (!(o->f = hc_calloc(n, sizeof(*o->f))))
+		return hc_err_nomem(err);
+	for (size_t j = 0; j < st->ncols; j++)
+		if (is_target_col(st, j) &&
+		    hc_te_folds_init(&o->f[j], folds, st->p.smooth < 0, err) != 0)
+			return -1;
+	return 0;
+}
+
+void hc_enc_oof_release(struct hc_enc_oof *o)
+{
+	for (size_t j = 0; j < o->ncols; j++) {
+		if (o->f)
+			hc_te_folds_release(&o->f[j]);
+		if (o->ids)
+			hc_free(o->ids[j]);
+		if (o->te)
+			hc_free(o->te[j]);
+		if (o->woe)
+			hc_free(o->woe[j]);
+	}
+	hc_free(o->f);
+	hc_free(o->ids);
+	hc_free(o->te);
+	hc_free(o->woe);
+	hc_free(o->y);
+	memset(o, 0, sizeof(*o));
+}
+
+/* Whether column j's ids are recorded. */
+static int recorded(const struct hc_enc_oof *o, const struct hc_enc_state *st,
+		    size_t j)
+{
+	return o->full || (o->ordered && is_target_col(st, j));
+}
+
+/* Over the budget: keep only what ordered statistics cannot do without. */
+static void drop_recording(struct hc_enc_oof *o, const struct hc_enc_state *st)
+{
+	o->full = 0;
+	for (size_t j = 0; j < st->ncols; j++)
+		if (!recorded(o, st, j)) {
+			hc_free(o->ids[j]);
+			o->ids[j] = NULL;
+		}
+	if (!o->ordered) {
+		hc_free(o->y);
+		o->y = NULL;
+		o->nrows = o->cap = 0;
+	}
+}
+
+/* Room for need recorded rows in all. */
+static int record_reserve(struct hc_enc_oof *o, const struct hc_enc_state *st,
+			  size_t need, struct hc_err *err)
+{
+	size_t cap, per = sizeof(*o->y);
+	void *p;
+
+	if ((!o->full && !o->ordered) || need <= o->cap)
+		return 0;
+	cap = o->cap * 2 > need ? o->cap * 2 : need;
+	for (size_t j = 0; j < st->ncols; j++)
+		per += recorded(o, st, j) ? sizeof(uint32_t) : 0;
+	if (o->full && (uint64_t)cap * per > o->budget) {
+		drop_recording(o, st);
+		return record_reserve(o, st, need, err);
+	}
+	if (!(p = hc_reallocarray(o->y, cap, sizeof(*o->y))))
+		return hc_err_nomem(err);
+	o->y = p;
+	for (size_t j = 0; j < st->ncols; j++) {
+		if (!recorded(o, st, j))
+			continue;
+		if (!(p = hc_reallocarray(o->ids[j], cap, sizeof(**o->ids))))
+			return hc_err_nomem(err);
+		o->ids[j] = p;
+	}
+	o->cap = cap;
+	return 0;
+}
+
+int hc_enc_oof_finish(struct hc_enc_oof *o, const struct hc_enc_state *st,
+		      struct hc_err *err)
+{
+	struct hc_te_global g;
+
+	if (!o->ordered)
+		return 0;
+	hc_te_global_init(&g, (double)st->target_rows, st->target_sum,
+			  st->target_sum2);
+	for (size_t j = 0; j < st->ncols; j++) {
+		const struct hc_enc_col *c = &st->cols[j];
+		size_t nv = hc_strmap_count(&c->vocab);
+
+		for (int woe = 0; woe < 2; woe++) {
+			float **dst = woe ? &o->woe[j] : &o->te[j];
+
+			if (!(c->kinds & HC_ENC_BIT(woe ? HC_ENC_WOE : HC_ENC_TARGET)))
+				continue;
+			if (!(*dst = hc_mallocarray(o->nrows ? o->nrows : 1, sizeof(float))))
+				return hc_err_nomem(err);
+			if (hc_te_ordered(o->ids[j], o->y, o->nrows, nv, &g, st->p.smooth,
+					  woe, o->seed + j, *dst, err) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- batches ------------------------------------------------------------- */
+
+/* Per-batch scratch: targets and ids (column-major: ids[j * cap + i]). */
+struct scratch {
+	double *y;
+	uint32_t *ids;
+	double *te_blk, *woe_blk;  /* out-of-fold values, like ids */
+	size_t cap, ncols;
+	uint32_t *row_ids;
+	double *te, *woe;          /* one row's, for the writer */
+	const char **vals;         /* one row's values, for the hash encoder */
+	size_t *lens;
+};
+
+static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
+			   struct hc_err *err)
+{
+	if (!s->row_ids) {
+		size_t n = ncols ? ncols : 1;
+		s->row_ids = hc_calloc(n, sizeof(*s->row_ids));
+		s->te = hc_calloc(n, sizeof(*s->te));
+		s->woe = hc_calloc(n, sizeof(*s->woe));
+		s->vals = hc_calloc(n, sizeof(*s->vals));
+		s->lens = hc_calloc(n, sizeof(*s->lens));
+		if (!s->row_ids || !s->te || !s->woe || !s->vals || !s->lens)
+			return hc_err_nomem(err);
+	}
+	s->ncols = ncols;
+	if (nrows <= s->cap)
+		return 0;
+	hc_free(s->y);
+	hc_free(s->ids);
+	hc_free(s->te_blk);
+	hc_free(s->woe_blk);
+	ncols = ncols ? ncols : 1;
+	s->y = hc_mallocarray(nrows, sizeof(*s->y));
+	s->ids = hc_mallocarray(nrows, ncols * sizeof(*s->ids));
+	s->te_blk = hc_mallocarray(nrows, ncols * sizeof(*s->te_blk));
+	s->woe_blk = hc_mallocarray(nrows, ncols * sizeof(*s->woe_blk));
+	s->cap = s->y && s->ids && s->te_blk && s->woe_blk ? nrows : 0;
+	return s->cap ? 0 : hc_err_nomem(err);
+}
+
+static void scratch_release(struct scratch *s)
+{
+	hc_free(s->y);
+	hc_free(s->ids);
+	hc_free(s->te_blk);
+	hc_free(s->woe_blk);
+	hc_free(s->row_ids);
+	hc_free(s->te);
+	hc_free(s->woe);
+	hc_free(s->vals);
+	hc_free(s->lens);
+}
+
+/* The targets of a batch (NaN where empty); a value that is not a finite
+ * number is an error naming its place. */
+static int batch_targets(const struct hc_csv_reader *csv,
+			 const struct hc_csv_batch *b, long col, double *y,
+			 struct hc_err *err)
+{
+	char where[512];
+
+	for (size_t i = 0; i < b->nrows; i++) {
+		size_t f;
+		const char *s;
+
+		y[i] = NAN;
+		if (col < 0)
+			continue;
+		f = i * b->ncols + (size_t)col;
+		s = b->buf + b->off[f];
+		if (b->len[f] == 0)
+			continue;
+		if (hc_parse_double(s, b->len[f], &y[i]) == 0 && isfinite(y[i]))
+			continue;
+		hc_csv_where(csv, b->line[i], (size_t)col, where, sizeof(where));
+		return hc_err_set(err, HC_ERR_DATA, "%s: target '%.40s' is not a finite number", where, s);
+	}
+	return 0;
+}
+
+/* What the fit pass adds to oof for a batch of n rows starting at row r. */
+static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
+		     const struct scratch *s, size_t n, uint64_t r,
+		     struct hc_err *err)
+{
+	if (record_reserve(oof, st, oof->nrows + n, err) != 0)
+		return -1;
+	if (oof->full || oof->ordered) {
+		memcpy(oof->y + oof->nrows, s->y, n * sizeof(*s->y));
+		for (size_t j = 0; j < st->ncols; j++)
+			if (oof->ids[j])
+				memcpy(oof->ids[j] + oof->nrows, s->ids + j * s->cap,
+				       n * sizeof(uint32_t));
+		oof->nrows += n;
+	}
+	if (oof->ordered)
+		return 0;
+	for (size_t j = 0; j < st->ncols; j++)
+		if (is_target_col(st, j) &&
+		    hc_te_folds_add_rows(&oof->f[j], s->ids + j * s->cap, s->y, n, r,
+					 oof->seed, err) != 0)
+			return -1;
+	return 0;
+}
+
+/* Rows of the whole input, from the first batch's bytes per row, 2%
+ * over; at most 2^32 (the estimate is only a reservation). */
+static size_t estimate_rows(const struct hc_csv_reader *csv, size_t rows)
+{
+	double per = (double)hc_csv_bytes_read(csv) / (double)rows;
+	double est = (double)hc_csv_bytes_total(csv) / per * 1.02;
+
+	return est < 4294967296.0 ? (size_t)est + 1 : (size_t)1 << 32;
+}
+
+int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
+	       const struct hc_enc_layout *l, struct hc_enc_oof *oof,
+	       struct hc_progress *prog, struct hc_err *err)
+{
+	const struct hc_csv_batch *b;
+	struct scratch s = {0};
+	uint64_t r = 0;
+	int got, rc = -1;
+
+	while ((got = hc_csv_next_batch(csv, &b, err)) == 1) {
+		if (scratch_reserve(&s, b->nrows, st->ncols, err) != 0 ||
+		    batch_targets(csv, b, l->target, s.y, err) != 0 ||
+		    hc_enc_observe_targets(st, s.y, b->nrows, err) != 0)
+			goto done;
+		for (size_t j = 0; j < st->ncols; j++)
+			if (hc_enc_observe_column(st, j, b->buf, b->off + l->col[j],
+						  b->len + l->col[j], b->ncols, b->nrows,
+						  s.y, s.ids + j * s.cap, err) != 0)
+				goto done;
+		/* After the first batch, room for the rows the file's size
+		 * suggests: growing by doubling would copy and fault in up to
+		 * twice the memory. */
+		if (oof && r == 0 && hc_csv_bytes_total(csv) &&
+		    record_reserve(oof, st, estimate_rows(csv, b->nrows), err) != 0)
+			goto done;
+		if (oof && oof_batch(oof, st, &s, b->nrows, r, err) != 0)
+			goto done;
+		r += b->nrows;
+		if (prog)
+			hc_progress_update(prog, hc_csv_bytes_read(csv), r);
+	}
+	if (got < 0)
+		goto done;
+	if (r == 0) {
+		hc_err_set(err, HC_ERR_DATA, "%s: no rows to fit", hc_csv_name(csv));
+		goto done;
+	}
+	if (st->target && st->target_rows == 0) {
+		hc_err_set(err, HC_ERR_DATA, "%s: column '%s': no row has a target", hc_csv_name(csv), st->target);
+		goto done;
+	}
+	rc = hc_enc_finalize(st, err);
+done:
+	scratch_release(&s);
+	return rc;
+}
+
+/* ---- encoding ------------------------------------------------------------ */
+
+/* Out-of-fold values of rows r0 .. r0 + n - 1 into s->te_blk and
+ * s->woe_blk (column-major like s->ids), column by column so that the
+ * fold sums of rows ahead can be prefetched.  ids(j) gives column j's n
+ * ids. */
+static int oof_block(const struct hc_enc_state *st, const struct hc_enc_oof *oof,
+		     const uint32_t *const *ids, size_t n, uint64_t r0,
+		     struct scratch *s, struct hc_err *err)
+{
+	if (oof->ordered && r0 + n > oof->nrows)
+		return hc_err_set(err, HC_ERR_DATA, "the input grew between the two passes of fit-apply");
+	for (size_t j = 0; j < st->ncols; j++) {
+		unsigned k = st->cols[j].kinds;
+		double *te = s->te_blk + j * s->cap, *woe = s->woe_blk + j * s->cap;
+
+		for (int w = 0; w < 2; w++) {
+			double *dst = w ? woe : te;
+
+			if (!(k & HC_ENC_BIT(w ? HC_ENC_WOE : HC_ENC_TARGET)))
+				continue;
+			if (!oof->ordered) {
+				hc_te_folds_values(&oof->f[j], ids[j], n, r0, oof->seed,
+						   st->p.smooth, w, dst);
+				continue;
+			}
+			for (size_t i = 0; i < n; i++)
+				dst[i] = (w ? oof->woe : oof->te)[j][r0 + i];
+		}
+	}
+	return 0;
+}
+
+/* Row i of the current block to the writer. */
+static int put_row(const struct hc_enc_state *st, const struct hc_enc_oof *oof,
+		   size_t i, struct scratch *s, struct hc_enc_row *er,
+		   struct hc_enc_writer *w, struct hc_err *err)
+{
+	er->ids = s->row_ids;
+	er->te = oof ? s->te : NULL;
+	er->woe = oof ? s->woe : NULL;
+	for (size_t j = 0; oof && j < st->ncols; j++) {
+		s->te[j] = s->te_blk[j * s->cap + i];
+		s->woe[j] = s->woe_blk[j * s->cap + i];
+	}
+	return hc_enc_writer_row(w, er, err);
+}
+
+int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
+		 const struct hc_enc_layout *l, const struct hc_enc_oof *oof,
+		 struct hc_enc_writer *w, struct hc_progress *prog,
+		 struct hc_err *err)
+{
+	const struct hc_csv_batch *b;
+	struct hc_enc_row er = {0};
+	const char **keep = hc_calloc(l->nkeep + 1, sizeof(*keep));
+	size_t *keep_len = hc_calloc(l->nkeep + 1, sizeof(*keep_len));
+	const uint32_t **colids = hc_calloc(st->ncols + 1, sizeof(*colids));
+	struct scratch s = {0};
+	uint64_t r = 0;
+	int got, rc = -1;
+
+	if (!keep || !keep_len || !colids) {
+		hc_err_nomem(err);
+		goto done;
+	}
+	er.keep = keep;
+	er.keep_len = keep_len;
+	while ((got = hc_csv_next_batch(csv, &b, err)) == 1) {
+		if (scratch_reserve(&s, b->nrows, st->ncols, err) != 0)
+			goto done;
+		er.vals = s.vals;
+		er.lens = s.lens;
+		if (batch_targets(csv, b, l->target, s.y, err) != 0)
+			goto done;
+		for (size_t j = 0; j < st->ncols; j++) {
+			hc_enc_lookup_column(st, j, b->buf, b->off + l->col[j],
+					     b->len + l->col[j], b->ncols, b->nrows,
+					     s.ids + j * s.cap);
+			colids[j] = s.ids + j * s.cap;
+		}
+		if (oof && oof_block(st, oof, colids, b->nrows, r, &s, err) != 0)
+			goto done;
+		for (size_t i = 0; i < b->nrows; i++, r++) {
+			for (size_t k = 0; k < l->nkeep; k++) {
+				size_t f = i * b->ncols + l->keep[k];
+				keep[k] = b->buf + b->off[f];
+				keep_len[k] = b->len[f];
+			}
+			for (size_t j = 0; j < st->ncols; j++) {
+				size_t f = i * b->ncols + l->col[j];
+
+				s.row_ids[j] = s.ids[j * s.cap + i];
+				s.vals[j] = b->buf + b->off[f];
+				s.lens[j] = b->len[f];
+			}
+			er.y = s.y[i];
+			if (put_row(st, oof, i, &s, &er, w, err) != 0) {
+				if (err->kind == HC_ERR_DATA)
+					hc_err_prefix(err, "%s:%llu", hc_csv_name(csv),
+						      (unsigned long long)b->line[i]);
+				goto done;
+			}
+		}
+		if (prog)
+			hc_progress_update(prog, hc_csv_bytes_read(csv), r);
+	}
+	if (got < 0)
+		goto done;
+	if (oof && oof->ordered && r != oof->nrows) {
+		hc_err_set(err, HC_ERR_DATA, "the input changed between the two passes of fit-apply");
+		goto done;
+	}
+	rc = 0;
+done:
+	scratch_release(&s);
+	hc_free(keep);
+	hc_free(keep_len);
+	hc_free(colids);
+	return rc;
+}
+
+/* Rows encoded from memory go in blocks of this many (scratch size). */
+#define RECORDED_BLOCK 4096
+
+int hc_enc_apply_recorded(const struct hc_enc_state *st,
+			  const struct hc_enc_oof *oof,
+			  struct hc_enc_writer *w, struct hc_err *err)
+{
+	struct hc_enc_row er = {0};
+	struct scratch s = {0};
+	const uint32_t **colids = hc_calloc(st->ncols + 1, sizeof(*colids));
+	int rc = -1;
+
+	if (!colids) {
+		hc_err_nomem(err);
+		goto done;
+	}
+	if (scratch_reserve(&s, RECORDED_BLOCK, st->ncols, err) != 0)
+		goto done;
+	for (size_t r0 = 0; r0 < oof->nrows; r0 += RECORDED_BLOCK) {
+		size_t n = oof->nrows - r0 < RECORDED_BLOCK ? oof->nrows - r0 : RECORDED_BLOCK;
+
+		for (size_t j = 0; j < st->ncols; j++)
+			colids[j] = oof->ids[j] + r0;
+		if (oof_block(st, oof, colids, n, r0, &s, err) != 0)
+			goto done;
+		for (size_t i = 0; i < n; i++) {
+			for (size_t j = 0; j < st->ncols; j++)
+				s.row_ids[j] = colids[j][i];
+			er.y = oof->y[r0 + i];
+			if (put_row(st, oof, i, &s, &er, w, err) != 0)
+				goto done;
+		}
+	}
+	rc = 0;
+done:
+	scratch_release(&s);
+	hc_free(colids);
+	return rc;
+}

@@ -1,0 +1,90 @@
+/* encode_scan.h - the passes of `hicard encode` over a CSV stream: fitting
+ * a state, and encoding rows with it (in sample or out of fold)
+ *
+ * apply keeps nothing per row: memory is the state and the reader's
+ * buffers.  fit-apply reads its input twice: the first pass fits the state
+ * and, for the out-of-fold encoders, sums per fold (K-fold) or records each
+ * row's value ids and target (ordered, which needs the whole permutation);
+ * the second encodes.
+ */
+#ifndef HC_ENCODE_SCAN_H
+#define HC_ENCODE_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/csv_read.h"
+#include "lib/err.h"
+#include "lib/progress.h"
+#include "src/encode_emit.h"
+#include "src/encode_state.h"
+#include "src/encode_target.h"
+
+/* Where a state's columns are in one input file. */
+struct hc_enc_layout {
+	size_t *col;   /* per state column: input column */
+	long target;   /* input column of the target, or -1 */
+	size_t nkeep;
+	size_t *keep;  /* input columns passed through */
+};
+
+/* Finds the state's columns (by name) in csv.  need_target: a missing
+ * target column is an error (fitting).  keep: a -s style list, or NULL.
+ * 0, or -1 with err set. */
+int hc_enc_layout_init(struct hc_enc_layout *l, const struct hc_enc_state *st,
+		       const struct hc_csv_reader *csv, const char *keep,
+		       int need_target, struct hc_err *err);
+void hc_enc_layout_release(struct hc_enc_layout *l);
+
+/* Out-of-fold encoding of the training rows (fit-apply).
+ *
+ * Recording: within a byte budget, the fit pass keeps every row's value
+ * ids (4 bytes a column) and target (8 bytes), so that fit-apply encodes
+ * from memory instead of reading and parsing its input again (which also
+ * lets it read stdin).  Past the budget the recording is dropped (ordered
+ * statistics keep the target columns' ids: they need the whole
+ * permutation) and the input is read a second time. */
+struct hc_enc_oof {
+	uint32_t folds;          /* K of K-fold; 0 with ordered */
+	int ordered;
+	uint64_t seed;
+	struct hc_te_folds *f;   /* per state column (K-fold) */
+	int full;                /* every column is recorded */
+	uint64_t budget;         /* bytes for recorded rows */
+	uint32_t **ids;          /* per state column, per row; NULL: not kept */
+	double *y;               /* per row, when recording */
+	size_t nrows, cap;
+	float **te, **woe;       /* ordered: results per column, per row */
+	size_t ncols;            /* state columns, for release */
+};
+
+/* budget: bytes for recording every row (0: never).  0, or -1 with err
+ * set.  Nothing is allocated for columns without a target encoder. */
+int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
+		    uint32_t folds, int ordered, uint64_t seed,
+		    uint64_t budget, struct hc_err *err);
+/* Frees what init and the passes allocated (also after a failed init). */
+void hc_enc_oof_release(struct hc_enc_oof *o);
+/* Ordered: computes every row's encodings once the fit pass is done. */
+int hc_enc_oof_finish(struct hc_enc_oof *o, const struct hc_enc_state *st,
+		      struct hc_err *err);
+
+/* Adds every row of csv to st (and to oof, if not NULL); finalizes st.
+ * An input without rows is an error.  0, or -1 with err set. */
+int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
+	       const struct hc_enc_layout *l, struct hc_enc_oof *oof,
+	       struct hc_progress *prog, struct hc_err *err);
+
+/* Encodes every row of csv to w: in sample, or with oof (the same input
+ * as the fit pass) out of fold.  0, or -1 with err set. */
+int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
+		 const struct hc_enc_layout *l, const struct hc_enc_oof *oof,
+		 struct hc_enc_writer *w, struct hc_progress *prog,
+		 struct hc_err *err);
+
+/* Encodes the rows recorded in oof (oof->full) to w.  0, or -1. */
+int hc_enc_apply_recorded(const struct hc_enc_state *st,
+			  const struct hc_enc_oof *oof,
+			  struct hc_enc_writer *w, struct hc_err *err);
+
+#endif

@@ -1,0 +1,281 @@
+/* encode_target.c - target statistics (formulas in encode_target.h)
+ *
+ * Leakage is the whole point: a value seen once has, in sample, its own
+ * label as its mean, and a model learns to trust it.  Cross fitting and
+ * ordered statistics both encode a row without its own label.  Sums are
+ * doubles: exact for 0/1 targets up to 2^53 rows.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "lib/mem.h"
+#include "src/encode_target.h"
+
+void hc_te_global_init(struct hc_te_global *g, double n, double s, double s2)
+{
+	g->prior = n > 0 ? s / n : 0.0;
+	g->var = n > 0 ? s2 / n - g->prior * g->prior : 0.0;
+	if (g->var < 0)
+		g->var = 0;
+}
+
+double hc_te_value(double n, double s, double s2, const struct hc_te_global *g,
+		   double smooth)
+{
+	double mean, var_v, den, lambda;
+
+	if (n <= 0)
+		return g->prior;
+	if (smooth >= 0)
+		return (s + smooth * g->prior) / (n + smooth);
+	mean = s / n;
+	var_v = s2 / n - mean * mean;
+	if (var_v < 0)
+		var_v = 0;
+	den = n * g->var + var_v;
+	if (den <= 0)
+		return g->prior;
+	lambda = n * g->var / den;
+	return lambda * mean + (1 - lambda) * g->prior;
+}
+
+double hc_woe_value(double n, double s, const struct hc_te_global *g,
+		    double smooth)
+{
+	double a = smooth >= 0 ? smooth : 1.0, p = g->prior;
+
+	if (p <= 0 || p >= 1)
+		return 0.0;
+	return log((s + a * p) / (n - s + a * (1 - p))) - log(p / (1 - p));
+}
+
+uint32_t hc_fold_of(uint64_t seed, uint64_t row, uint32_t k)
+{
+	/* splitmix64's finaliser of (seed, row): every bit of both mixes
+	 * into the result, so folds of neighbouring rows are independent. */
+	uint64_t z = seed * 0x9E3779B97F4A7C15ull + row + 0x632BE59BD9B4E019ull;
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	z ^= z >> 31;
+	return (uint32_t)(((unsigned __int128)z * k) >> 64);
+}
+
+/* ---- cross fitting ------------------------------------------------------ */
+
+int hc_te_folds_init(struct hc_te_folds *f, uint32_t k, int need_s2,
+		     struct hc_err *err)
+{
+	memset(f, 0, sizeof(*f));
+	f->k = k;
+	f->need_s2 = need_s2;
+	f->gn = hc_calloc(k, sizeof(double));
+	f->gs = hc_calloc(k, sizeof(double));
+	f->gs2 = hc_calloc(k, sizeof(double));
+	if (!f->gn || !f->gs || !f->gs2) {
+		hc_te_folds_release(f);
+		return hc_err_nomem(err);
+	}
+	return 0;
+}
+
+void hc_te_folds_release(struct hc_te_folds *f)
+{
+	hc_free(f->c);
+	hc_free(f->s2);
+	hc_free(f->gn);
+	hc_free(f->gs);
+	hc_free(f->gs2);
+	memset(f, 0, sizeof(*f));
+}
+
+static int folds_grow(struct hc_te_folds *f, size_t need, struct hc_err *err)
+{
+	size_t cap = f->cap ? f->cap : 1024, k = f->k;
+	void *c, *s2 = f->s2;
+
+	while (cap < need)
+		cap *= 2;
+	if (!(c = hc_reallocarray(f->c, cap * k, sizeof(*f->c))))
+		return hc_err_nomem(err);
+	f->c = c;
+	if (f->s2 && !(s2 = hc_reallocarray(f->s2, cap * k, sizeof(*f->s2))))
+		return hc_err_nomem(err);
+	f->s2 = s2;
+	memset(f->c + f->cap * k, 0, (cap - f->cap) * k * sizeof(*f->c));
+	if (f->s2)
+		memset(f->s2 + f->cap * k, 0, (cap - f->cap) * k * sizeof(*f->s2));
+	f->cap = cap;
+	return 0;
+}
+
+/* The first target other than 0 or 1: until now s2 equalled s. */
+static int start_s2(struct hc_te_folds *f, struct hc_err *err)
+{
+	f->nonbinary = 1;
+	if (!f->need_s2 || !f->cap)
+		return 0;
+	if (!(f->s2 = hc_mallocarray(f->cap * f->k, sizeof(*f->s2))))
+		return hc_err_nomem(err);
+	for (size_t i = 0; i < f->cap * f->k; i++)
+		f->s2[i] = f->c[i].s;
+	return 0;
+}
+
+int hc_te_folds_add(struct hc_te_folds *f, uint32_t id, uint32_t fold,
+		    double y, struct hc_err *err)
+{
+	size_t at = (size_t)id * f->k + fold;
+
+	if (id >= f->cap && folds_grow(f, (size_t)id + 1, err) != 0)
+		return -1;
+	if (id >= f->nvals)
+		f->nvals = (size_t)id + 1;
+	if (y != 0 && y != 1 && !f->nonbinary && start_s2(f, err) != 0)
+		return -1;
+	f->c[at].n++;
+	f->c[at].s += y;
+	if (f->s2)
+		f->s2[at] += y * y;
+	f->gn[fold]++;
+	f->gs[fold] += y;
+	f->gs2[fold] += y * y;
+	return 0;
+}
+
+/* Prior and variance of the rows outside fold. */
+static void out_of_fold_global(const struct hc_te_folds *f, uint32_t fold,
+			       struct hc_te_global *g)
+{
+	double gn = 0, gs = 0, gs2 = 0;
+
+	for (uint32_t j = 0; j < f->k; j++) {
+		if (j == fold)
+			continue;
+		gn += f->gn[j];
+		gs += f->gs[j];
+		gs2 += f->gs2[j];
+	}
+	hc_te_global_init(g, gn, gs, gs2);
+}
+
+static double value_out_of_fold(const struct hc_te_folds *f, uint32_t id,
+				uint32_t fold, const struct hc_te_global *g,
+				double smooth, int woe)
+{
+	double n = 0, s = 0, s2 = 0;
+
+	if (id < f->nvals) {
+		const struct hc_te_cell *c = f->c + (size_t)id * f->k;
+		const double *s2v = f->s2 ? f->s2 + (size_t)id * f->k : NULL;
+
+		for (uint32_t j = 0; j < f->k; j++) {
+			if (j == fold)
+				continue;
+			n += c[j].n;
+			s += c[j].s;
+			s2 += s2v ? s2v[j] : c[j].s;
+		}
+	}
+	return woe ? hc_woe_value(n, s, g, smooth)
+		   : hc_te_value(n, s, s2, g, smooth);
+}
+
+double hc_te_folds_value(const struct hc_te_folds *f, uint32_t id,
+			 uint32_t fold, double smooth, int woe)
+{
+	struct hc_te_global g;
+
+	out_of_fold_global(f, fold, &g);
+	return value_out_of_fold(f, id, fold, &g, smooth, woe);
+}
+
+int hc_te_folds_add_rows(struct hc_te_folds *f, const uint32_t *ids,
+			 const double *y, size_t n, uint64_t row0,
+			 uint64_t seed, struct hc_err *err)
+{
+	uint32_t max = 0;
+
+	for (size_t i = 0; i < n; i++)
+		max = ids[i] > max ? ids[i] : max;
+	if (n && max >= f->cap && folds_grow(f, (size_t)max + 1, err) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (i + 16 < n)
+			__builtin_prefetch(&f->c[(size_t)ids[i + 16] * f->k], 1);
+		if (y[i] == y[i] &&
+		    hc_te_folds_add(f, ids[i], hc_fold_of(seed, row0 + i, f->k), y[i], err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+void hc_te_folds_values(const struct hc_te_folds *f, const uint32_t *ids,
+			size_t n, uint64_t row0, uint64_t seed, double smooth,
+			int woe, double *out)
+{
+	struct hc_te_global g[HC_TE_FOLDS_MAX];
+
+	for (uint32_t j = 0; j < f->k; j++)
+		out_of_fold_global(f, j, &g[j]);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t fold = hc_fold_of(seed, row0 + i, f->k);
+
+		if (i + 16 < n && ids[i + 16] < f->nvals)
+			__builtin_prefetch(&f->c[(size_t)ids[i + 16] * f->k]);
+		out[i] = value_out_of_fold(f, ids[i], fold, &g[fold], smooth, woe);
+	}
+}
+
+/* ---- ordered statistics ------------------------------------------------- */
+
+/* splitmix64 step: the permutation's stream. */
+static uint64_t next_rand(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+int hc_te_ordered(const uint32_t *ids, const double *y, size_t nrows,
+		  size_t nvals, const struct hc_te_global *g, double smooth,
+		  int woe, uint64_t seed, float *out, struct hc_err *err)
+{
+	uint32_t *perm = hc_mallocarray(nrows ? nrows : 1, sizeof(*perm));
+	double *acc = hc_calloc(nvals ? nvals * 3 : 1, sizeof(*acc));
+	uint64_t st = seed;
+
+	if (!perm || !acc || nrows > UINT32_MAX) {
+		hc_free(perm);
+		hc_free(acc);
+		return nrows > UINT32_MAX
+			       ? hc_err_set(err, HC_ERR_DATA, "--ordered handles at most %u rows", UINT32_MAX)
+			       : hc_err_nomem(err);
+	}
+	/* Fisher-Yates with Lemire's multiply-shift range reduction. */
+	for (size_t i = 0; i < nrows; i++)
+		perm[i] = (uint32_t)i;
+	for (size_t i = nrows; i > 1; i--) {
+		size_t j = (size_t)(((unsigned __int128)next_rand(&st) * i) >> 64);
+		uint32_t t = perm[i - 1];
+		perm[i - 1] = perm[j];
+		perm[j] = t;
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		size_t r = perm[i];
+		double *a = acc + (size_t)ids[r] * 3;
+
+		out[r] = (float)(woe ? hc_woe_value(a[0], a[1], g, smooth)
+				     : hc_te_value(a[0], a[1], a[2], g, smooth));
+		if (y[r] == y[r]) {
+			a[0] += 1;
+			a[1] += y[r];
+			a[2] += y[r] * y[r];
+		}
+	}
+	hc_free(perm);
+	hc_free(acc);
+	return 0;
+}
