@@ -22,5 +22,6 @@ Suite *suite_hll(void);
 Suite *suite_quantile(void);
 Suite *suite_topk(void);
 Suite *suite_profile(void);
+Suite *suite_utf8(void);
 
 #endif
