@@ -48,7 +48,7 @@ SRC_OBJ   = $(SRC_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ   = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ  = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  = $(BUILD)/unit-tests
-TOOLS     = $(BUILD)/gendata $(BUILD)/benchread
+TOOLS     = $(BUILD)/gendata $(BUILD)/benchread $(BUILD)/maxrss $(BUILD)/eio.so
 MAN1      = $(sort $(wildcard man/*.1))
 MAN5      = $(sort $(wildcard man/*.5))
 
@@ -72,6 +72,14 @@ $(BUILD)/gendata: $(BUILD)/bench/gendata.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LIBS)
 $(BUILD)/benchread: $(BUILD)/bench/benchread.o $(SRC_OBJ) $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LIBS)
+# Test helpers, built without sanitizers (tests/tools/maxrss.c: peak RSS of
+# a command; tests/shim/eio.c: an LD_PRELOAD shim failing reads with EIO).
+$(BUILD)/maxrss: tests/tools/maxrss.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -o $@ $<
+$(BUILD)/eio.so: tests/shim/eio.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -shared -fPIC -o $@ $< -ldl
 tools: $(TOOLS)
 
 # Installs the Debian packages the build needs, only those missing.
