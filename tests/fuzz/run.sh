@@ -5,9 +5,9 @@
 # Usage: FUZZ_SECONDS=60 sh tests/fuzz/run.sh build/fuzz/csv build/fuzz/frame ...
 #        sh tests/fuzz/run.sh --probe CC   (exit 0 if CC builds libFuzzer targets)
 #
-# Target NAME keeps its corpus in build/fuzz/corpus/NAME (grown from the
-# seeds in build/fuzz/seeds/NAME, see seeds.sh) and its log in
-# build/fuzz/logs/NAME.log; a crashing input is saved as
+# Target NAME uses tests/fuzz/NAME.dict if there is one, keeps its corpus
+# in build/fuzz/corpus/NAME (grown from the seeds in build/fuzz/seeds/NAME,
+# see seeds.sh) and its log in build/fuzz/logs/NAME.log; a crashing input is saved as
 # build/fuzz/crashes/NAME-crash-SHA1.  Prints one line per target with its
 # executions; exits 1 if any target found a crash.
 set -u
@@ -29,10 +29,12 @@ mkdir -p "$base/logs" "$base/crashes"
 for bin in "$@"; do
 	name=$(basename "$bin")
 	mkdir -p "$base/corpus/$name"
+	dict=
+	[ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
 	# -rss_limit_mb: a reader that allocates what a corrupted length says
 	# is a finding, not a reason to take the shared machine's memory.
 	"$bin" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 \
-		-print_final_stats=1 -artifact_prefix="$base/crashes/$name-" \
+		-print_final_stats=1 -artifact_prefix="$base/crashes/$name-" $dict \
 		"$base/corpus/$name" "$base/seeds/$name" > "$base/logs/$name.log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$base/logs/$name.log" | tail -1)
