@@ -85,6 +85,13 @@ done
 tail -c +21 "$out/state.tmp" | head -c -4 > "$out/state.payload"
 seed "$out/state" clicks-sketched.payload 005 "$out/state.payload"
 rm -f "$out/state.tmp" "$out/state.payload"
+# The bad states, found crashes among them, replayed on every run.
+for f in testdata/bad/*.st; do
+	b=$(basename "$f" .st)
+	seed "$out/state" "bad-$b.raw" 004 "$f"
+	seed "$out/state" "bad-$b.pipe" 000 "$f"
+	seed "$out/state" "bad-$b.fix" 006 "$f"
+done
 
 # Options: every "$ hicard SUB ..." line of the command-line tests without
 # shell syntax, as NUL-separated words.
