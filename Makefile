@@ -177,10 +177,13 @@ demo: deps
 	./$(BIN) profile --table --target click testdata/demo/clicks.csv
 	@echo "== the same as JSON, one column"
 	./$(BIN) profile --json -k 3 -s item_id testdata/demo/clicks.csv
-	@echo "== CSV -> binary frame (label, two id columns, one number)"
-	./$(BIN) show --from-csv --label click --cat user_id,item_id \
-	  --space user_id=300,item_id=1500 --num price \
-	  testdata/demo/clicks.csv -o $(DEMO_TMP)/clicks.hcb
+	@echo "== ids hashed into 256 buckets, two hashes each (double hashing): collisions"
+	./$(BIN) hash --scheme double --buckets 256 -s user_id,item_id --stats \
+	  testdata/demo/clicks.csv | head -4
+	@echo "== the same to a binary frame: label, two hashed id columns, one number"
+	./$(BIN) hash --scheme double --buckets 256 --format hcb --label click \
+	  -s user_id,item_id --num price -o $(DEMO_TMP)/clicks.hcb \
+	  testdata/demo/clicks.csv
 	@ls -l $(DEMO_TMP)/clicks.hcb
 	@echo "== its self-describing header"
 	./$(BIN) show --header $(DEMO_TMP)/clicks.hcb
@@ -215,5 +218,6 @@ uninstall:
 clean:
 	rm -rf build hicard
 
--include $(LIB_OBJ:.o=.d) $(SRC_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(SRC_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) \
+	 $(BUILD)/bench/gendata.d $(BUILD)/bench/benchread.d
 -include $(wildcard $(FUZZ_BUILD)/obj/*/*.d $(FUZZ_BUILD)/obj/tests/fuzz/*.d)

@@ -18,6 +18,7 @@
 #include "lib/err.h"
 #include "lib/opts.h"
 
+int cmd_hash(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_show(int argc, char **argv);

@@ -21,6 +21,7 @@ struct command {
 
 /* Sorted by name. */
 static const struct command commands[] = {
+	{"hash", cmd_hash, "values to bucket ids: hashing trick, multiplexing, frequency, graph"},
 	{"help", cmd_help, "show help for hicard or for one subcommand"},
 	{"profile", cmd_profile, "types, nulls, distinct counts, top values, advice per column"},
 	{"show", cmd_show, "look inside a binary frame, or make one from CSV"},

@@ -22,7 +22,8 @@
  *                   fixed arity k: R*k values of 4 bytes
  *                   variable arity: R counts (u32), then their sum of ids
  *                 cat values are u32 ids below the column's space; label,
- *                 weight and num values are IEEE-754 binary32
+ *                 weight and num values are IEEE-754 binary32; key values
+ *                 are u64 (8 bytes a row)
  *   end block  tag "HCBK", R = 0, P = 16, payload: rows in all (u64),
  *              data blocks in all (u64); nothing may follow it
  *
@@ -61,6 +62,7 @@ enum hc_frame_kind {
 	HC_KIND_WEIGHT, /* a row weight; at most one column */
 	HC_KIND_CAT,   /* categorical ids in [0, space) */
 	HC_KIND_NUM,   /* a numeric value */
+	HC_KIND_KEY,   /* an identity, not a feature: one u64 per row */
 };
 
 #define HC_ARITY_VAR 0 /* a variable number of ids per row */
@@ -91,6 +93,10 @@ cJSON *hc_frame_schema_add(struct hc_frame_schema *s, const char *name,
 /* Records which hicard and which command line made the frame. */
 int hc_frame_schema_set_producer(struct hc_frame_schema *s, int argc,
 				 char *const *argv, struct hc_err *err);
+/* The "table" a cat column's ids index: columns with the same table name
+ * share one embedding table (and one id space); NULL when the column has
+ * a table of its own. */
+const char *hc_frame_col_table(const struct hc_frame_schema *s, size_t col);
 /* Index of the column of that kind (label, weight), or -1. */
 long hc_frame_schema_find_kind(const struct hc_frame_schema *s,
 			       enum hc_frame_kind kind);
@@ -111,8 +117,17 @@ int hc_frame_put_ids(struct hc_frame_writer *w, size_t col,
 /* Sets a label, weight or num column of the current row. */
 int hc_frame_put_num(struct hc_frame_writer *w, size_t col, float v,
 		     struct hc_err *err);
+/* Sets a key column of the current row. */
+int hc_frame_put_key(struct hc_frame_writer *w, size_t col, uint64_t key,
+		     struct hc_err *err);
 /* Ends the row: every column must have been set once. */
 int hc_frame_end_row(struct hc_frame_writer *w, struct hc_err *err);
+/* Appends every row of b, whose column views follow the writer's schema
+ * (as a reader's block does): the same frame as putting each row, faster.
+ * No row may be half set. */
+struct hc_frame_block;
+int hc_frame_put_block(struct hc_frame_writer *w,
+		       const struct hc_frame_block *b, struct hc_err *err);
 /* Writes the last block and the end block, frees w (in every case).  The
  * caller then closes out. */
 int hc_frame_writer_close(struct hc_frame_writer *w, struct hc_err *err);
@@ -127,6 +142,7 @@ struct hc_frame_colview {
 	const uint32_t *ids;   /* cat */
 	const float *num;      /* label, weight, num */
 	const uint32_t *start; /* variable arity: nrows + 1 offsets */
+	const uint64_t *keys;  /* key */
 };
 
 struct hc_frame_block {

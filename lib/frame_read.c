@@ -22,6 +22,7 @@ struct hc_frame_reader {
 	unsigned char *payload;
 	size_t payload_cap;
 	uint32_t **starts;      /* per variable-arity column */
+	uint64_t **keys;        /* per key column: the keys, 8-byte aligned */
 	struct hc_frame_colview *views;
 	struct hc_frame_block block;
 	uint64_t blocks, rows;  /* data blocks and rows read so far */
@@ -118,7 +119,8 @@ struct hc_frame_reader *hc_frame_reader_open(struct hc_in *in,
 		goto fail;
 	r->views = hc_calloc(r->schema.ncols, sizeof(*r->views));
 	r->starts = hc_calloc(r->schema.ncols, sizeof(*r->starts));
-	if (!r->views || !r->starts) {
+	r->keys = hc_calloc(r->schema.ncols, sizeof(*r->keys));
+	if (!r->views || !r->starts || !r->keys) {
 		hc_err_nomem(err);
 		goto fail;
 	}
@@ -227,14 +229,23 @@ static int decode(struct hc_frame_reader *r, uint32_t rows, uint32_t len,
 			}
 			v->start = st;
 		} else {
-			nvals = (uint64_t)rows * c->arity;
+			nvals = (uint64_t)rows * (c->kind == HC_KIND_KEY ? 2 : c->arity);
 		}
 		if (at + nvals * 4 > len)
 			goto short_payload;
-		if (c->kind == HC_KIND_CAT)
+		if (c->kind == HC_KIND_CAT) {
 			v->ids = (const uint32_t *)(const void *)(p + at);
-		else
+		} else if (c->kind == HC_KIND_KEY) {
+			/* Payload offsets are only 4-byte aligned. */
+			uint64_t *k = hc_reallocarray(r->keys[j], rows, 8);
+			if (!k)
+				return hc_err_nomem(err);
+			memcpy(k, p + at, (size_t)rows * 8);
+			r->keys[j] = k;
+			v->keys = k;
+		} else {
 			v->num = (const float *)(const void *)(p + at);
+		}
 		at += nvals * 4;
 	}
 	if (at != len)
@@ -308,7 +319,10 @@ void hc_frame_reader_close(struct hc_frame_reader *r)
 		return;
 	for (size_t j = 0; r->starts && j < r->schema.ncols; j++)
 		hc_free(r->starts[j]);
+	for (size_t j = 0; r->keys && j < r->schema.ncols; j++)
+		hc_free(r->keys[j]);
 	hc_free(r->starts);
+	hc_free(r->keys);
 	hc_free(r->views);
 	hc_free(r->payload);
 	hc_free(r->header_text);

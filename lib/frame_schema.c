@@ -11,16 +11,17 @@
 
 #include "mem.h"
 
-static const char *const kind_names[] = {"label", "weight", "cat", "num"};
+static const char *const kind_names[] = {"label", "weight", "cat", "num",
+					   "key"};
 
 const char *hc_frame_kind_name(enum hc_frame_kind k)
 {
-	return (unsigned)k < 4 ? kind_names[k] : "?";
+	return (unsigned)k < 5 ? kind_names[k] : "?";
 }
 
 static int kind_from_name(const char *s, enum hc_frame_kind *k)
 {
-	for (unsigned i = 0; i < 4; i++)
+	for (unsigned i = 0; i < 5; i++)
 		if (strcmp(s, kind_names[i]) == 0) {
 			*k = (enum hc_frame_kind)i;
 			return 0;
@@ -169,6 +170,17 @@ nomem:
 	return hc_err_nomem(err);
 }
 
+const char *hc_frame_col_table(const struct hc_frame_schema *s, size_t col)
+{
+	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(s->doc, "columns");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetArrayItem(cols, (int)col), "table");
+
+	return cJSON_IsString(t) && s->cols[col].kind == HC_KIND_CAT
+		       ? t->valuestring
+		       : NULL;
+}
+
 long hc_frame_schema_find_kind(const struct hc_frame_schema *s,
 			       enum hc_frame_kind kind)
 {
@@ -214,7 +226,7 @@ static int col_from_json(struct hc_frame_schema *s, const cJSON *c, size_t j,
 				  "header: column %zu has no name", j + 1);
 	if (!cJSON_IsString(kind) || kind_from_name(kind->valuestring, &k) != 0)
 		return hc_err_set(err, HC_ERR_DATA,
-				  "header: column '%s' has no valid kind (label, weight, cat or num)",
+				  "header: column '%s' has no valid kind (label, weight, cat, num or key)",
 				  name->valuestring);
 	if (k == HC_KIND_CAT) {
 		if (cJSON_IsString(ids) && strcmp(ids->valuestring, "var") == 0)

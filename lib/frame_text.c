@@ -1,6 +1,7 @@
 /* frame_text.c - frame values to and from text; see frame_text.h */
 #include "frame_text.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,14 @@ int hc_frame_put_text(struct hc_frame_writer *w,
 			return -1;
 		return hc_frame_put_ids(w, col, ids, n, err);
 	}
+	if (c->kind == HC_KIND_KEY) {
+		uint64_t k;
+		if (hc_parse_u64(text, len, UINT64_MAX, &k) != 0)
+			return hc_err_set(err, HC_ERR_DATA,
+					  "cannot parse '%.*s' as a key (0 to 2^64-1)",
+					  (int)(len > 64 ? 64 : len), text);
+		return hc_frame_put_key(w, col, k, err);
+	}
 	if (hc_parse_double(text, len, &d) != 0)
 		return hc_err_set(err, HC_ERR_DATA, "cannot parse '%.*s' as a number",
 				  (int)(len > 64 ? 64 : len), text);
@@ -73,27 +82,36 @@ int hc_frame_row_to_csv(struct hc_csv_writer *cw,
 		const uint32_t *ids;
 		size_t n;
 
+		if (c->kind == HC_KIND_KEY) {
+			if (hc_csv_write_u64(cw, b->cols[j].keys[i]) != 0)
+				return -1;
+			continue;
+		}
 		if (c->kind != HC_KIND_CAT) {
 			if (hc_csv_write_float(cw, b->cols[j].num[i]) != 0)
 				return -1;
 			continue;
 		}
 		ids = hc_frame_row_ids(b, c, j, i, &n);
-		if (n == 1) {
-			if (hc_csv_write_u64(cw, ids[0]) != 0)
-				return -1;
-			continue;
-		}
-		/* Several ids: '|' never needs quoting, so write in place. */
-		if (hc_csv_write_field(cw, "", 0) != 0)
+		if (hc_csv_write_ids(cw, ids, n) != 0)
 			return -1;
-		for (size_t k = 0; k < n; k++)
-			if ((k && hc_out_putc(cw->out, '|') != 0) ||
-			    hc_out_u64(cw->out, ids[k]) != 0)
-				return -1;
-		if (n)
-			cw->only_empty = 0;
 	}
+	return 0;
+}
+
+int hc_csv_write_ids(struct hc_csv_writer *cw, const uint32_t *ids, size_t n)
+{
+	if (n == 1)
+		return hc_csv_write_u64(cw, ids[0]);
+	/* Several ids: '|' never needs quoting, so write in place. */
+	if (hc_csv_write_field(cw, "", 0) != 0)
+		return -1;
+	for (size_t k = 0; k < n; k++)
+		if ((k && hc_out_putc(cw->out, '|') != 0) ||
+		    hc_out_u64(cw->out, ids[k]) != 0)
+			return -1;
+	if (n)
+		cw->only_empty = 0;
 	return 0;
 }
 
@@ -137,13 +155,16 @@ int hc_libsvm_write_row(struct hc_libsvm *l, struct hc_out *out,
 		const uint32_t *ids = NULL;
 		void *p = l->feat;
 
-		if (c->kind == HC_KIND_LABEL || c->kind == HC_KIND_WEIGHT)
+		if (c->kind == HC_KIND_LABEL || c->kind == HC_KIND_WEIGHT ||
+		    c->kind == HC_KIND_KEY)
 			continue;
 		if (c->kind == HC_KIND_CAT)
 			ids = hc_frame_row_ids(b, c, j, i, &n);
 		if (hc_grow(&p, &l->feat_cap, nf + n, sizeof(*l->feat)) != 0)
 			return hc_err_nomem(err);
 		l->feat = p;
+		if (!ids && isnan(b->cols[j].num[i]))
+			continue; /* a missing number is an absent feature */
 		for (size_t k = 0; k < n; k++, nf++) {
 			l->feat[nf].idx = l->offset[j] + (ids ? ids[k] : 0) + 1;
 			l->feat[nf].val = ids ? 1.0f : b->cols[j].num[i];

@@ -12,7 +12,8 @@
  * Column j's features start after all earlier columns' (a cat column takes
  * its id space, a num column one index); a cat id i of column j is index
  * offset_j + i + 1 with value 1 (summed where ids repeat).  Weight columns
- * are left out (libsvm has no place for them); without a label, 0.
+ * are left out (libsvm has no place for them), and so are NaN numbers (a
+ * missing value is an absent feature); without a label, 0.
  */
 #ifndef HC_FRAME_TEXT_H
 #define HC_FRAME_TEXT_H
@@ -28,6 +29,9 @@
 int hc_frame_put_text(struct hc_frame_writer *w,
 		      const struct hc_frame_schema *s, size_t col,
 		      const char *text, size_t len, struct hc_err *err);
+
+/* Writes n ids as one CSV field in the text form above. */
+int hc_csv_write_ids(struct hc_csv_writer *cw, const uint32_t *ids, size_t n);
 
 /* Writes row i of block b as CSV fields (no row end). */
 int hc_frame_row_to_csv(struct hc_csv_writer *cw,

@@ -16,7 +16,7 @@
 #define HC_FRAME_WRITE_BYTES (1u << 20)
 
 struct col_buf {
-	uint32_t *vals;   /* u32 ids or f32 bits */
+	uint32_t *vals;   /* u32 ids, f32 bits, or u64 keys as word pairs */
 	size_t n, cap;
 	uint32_t *counts; /* variable arity: per row */
 	size_t ncap;
@@ -157,12 +157,30 @@ int hc_frame_put_num(struct hc_frame_writer *w, size_t col, float v,
 	struct col_buf *b = &w->bufs[col];
 	uint32_t bits;
 
-	if (c->kind == HC_KIND_CAT || b->set)
+	if (c->kind == HC_KIND_CAT || c->kind == HC_KIND_KEY || b->set)
 		return hc_err_set(err, HC_ERR_DATA,
-				  "column '%s': value given twice or to a cat column",
+				  "column '%s': value given twice or to a cat or key column",
 				  c->name);
 	memcpy(&bits, &v, 4);
 	if (push_vals(b, &bits, 1) != 0)
+		return hc_err_nomem(err);
+	b->set = 1;
+	return 0;
+}
+
+int hc_frame_put_key(struct hc_frame_writer *w, size_t col, uint64_t key,
+		     struct hc_err *err)
+{
+	const struct hc_frame_col *c = &w->cols[col];
+	struct col_buf *b = &w->bufs[col];
+	uint32_t words[2];
+
+	if (c->kind != HC_KIND_KEY || b->set)
+		return hc_err_set(err, HC_ERR_DATA,
+				  "column '%s': key given twice or to a non-key column",
+				  c->name);
+	memcpy(words, &key, 8); /* little-endian: low word first */
+	if (push_vals(b, words, 2) != 0)
 		return hc_err_nomem(err);
 	b->set = 1;
 	return 0;
@@ -243,6 +261,94 @@ int hc_frame_end_row(struct hc_frame_writer *w, struct hc_err *err)
 	 * payload limit is checked on the running value count. */
 	if (w->rows >= HC_FRAME_WRITE_ROWS || bytes * 4 >= HC_FRAME_WRITE_BYTES)
 		return flush_block(w, err);
+	return 0;
+}
+
+/* Words (4 bytes) row i of block b adds to column j's buffer. */
+static size_t row_words(const struct hc_frame_col *c,
+			const struct hc_frame_colview *v, size_t i)
+{
+	if (c->kind == HC_KIND_KEY)
+		return 2;
+	if (c->arity == HC_ARITY_VAR)
+		return v->start[i + 1] - v->start[i];
+	return c->kind == HC_KIND_CAT ? c->arity : 1;
+}
+
+/* Appends rows [i, i + n) of column j of b. */
+static int append_col(struct hc_frame_writer *w, size_t j,
+		      const struct hc_frame_block *b, size_t i, size_t n,
+		      struct hc_err *err)
+{
+	const struct hc_frame_col *c = &w->cols[j];
+	const struct hc_frame_colview *v = &b->cols[j];
+	struct col_buf *cb = &w->bufs[j];
+	const uint32_t *src;
+	size_t words;
+
+	if (c->kind == HC_KIND_KEY) {
+		src = (const uint32_t *)(const void *)(v->keys + i);
+		words = 2 * n;
+	} else if (c->kind != HC_KIND_CAT) {
+		src = (const uint32_t *)(const void *)(v->num + i);
+		words = n;
+	} else if (c->arity == HC_ARITY_VAR) {
+		void *p = cb->counts;
+		if (hc_grow(&p, &cb->ncap, w->rows + n, sizeof(*cb->counts)) != 0)
+			return hc_err_nomem(err);
+		cb->counts = p;
+		for (size_t k = 0; k < n; k++)
+			cb->counts[w->rows + k] = v->start[i + k + 1] - v->start[i + k];
+		src = v->ids + v->start[i];
+		words = v->start[i + n] - v->start[i];
+	} else {
+		src = v->ids + i * c->arity;
+		words = n * c->arity;
+	}
+	if (c->kind == HC_KIND_CAT)
+		for (size_t k = 0; k < words; k++)
+			if (src[k] >= c->space)
+				return hc_err_set(err, HC_ERR_DATA,
+						  "column '%s': id %u outside its id space %llu",
+						  c->name, src[k],
+						  (unsigned long long)c->space);
+	return push_vals(cb, src, words) != 0 ? hc_err_nomem(err) : 0;
+}
+
+int hc_frame_put_block(struct hc_frame_writer *w,
+		       const struct hc_frame_block *b, struct hc_err *err)
+{
+	size_t i = 0, held = 0;
+
+	for (size_t j = 0; j < w->ncols; j++) {
+		if (w->bufs[j].set)
+			return hc_err_set(err, HC_ERR_DATA,
+					  "column '%s' set in an unfinished row",
+					  w->cols[j].name);
+		held += w->bufs[j].n;
+	}
+	while (i < b->nrows) {
+		/* The rows up to the point where hc_frame_end_row would
+		 * flush, so that blocks come out the same either way. */
+		size_t n = 0, full = 0;
+		while (i + n < b->nrows && !full) {
+			for (size_t j = 0; j < w->ncols; j++)
+				held += row_words(&w->cols[j], &b->cols[j], i + n);
+			n++;
+			full = w->rows + n >= HC_FRAME_WRITE_ROWS ||
+			       held * 4 >= HC_FRAME_WRITE_BYTES;
+		}
+		for (size_t j = 0; j < w->ncols; j++)
+			if (append_col(w, j, b, i, n, err) != 0)
+				return -1;
+		w->rows += n;
+		i += n;
+		if (full) {
+			if (flush_block(w, err) != 0)
+				return -1;
+			held = 0;
+		}
+	}
 	return 0;
 }
 

@@ -60,7 +60,7 @@ static void live_remove(const char *path)
 
 static const char *out_name(const struct hc_out *o)
 {
-	return o->path ? o->path : "stdout";
+	return o->path ? o->path : o->fd == 2 ? "stderr" : "stdout";
 }
 
 /* ".NAME.XXXXXX" beside path, so rename() stays within one file system. */
@@ -156,6 +156,15 @@ free_o:
 	hc_free(o->buf);
 	hc_free(o);
 	return NULL;
+}
+
+struct hc_out *hc_out_open_stderr(struct hc_err *err)
+{
+	struct hc_out *o = hc_out_open(NULL, err);
+
+	if (o)
+		o->fd = 2;
+	return o;
 }
 
 static int write_all(struct hc_out *o, const char *p, size_t n)

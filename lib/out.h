@@ -37,6 +37,10 @@ struct hc_out {
 
 /* Opens path, or stdout when path is NULL or "-".  NULL on failure. */
 struct hc_out *hc_out_open(const char *path, struct hc_err *err);
+/* Buffered, checked output to stderr, for reports beside the data on
+ * stdout (never "/dev/stderr", which may name a regular file that a
+ * rename would replace). */
+struct hc_out *hc_out_open_stderr(struct hc_err *err);
 
 /* Slow path of hc_out_write; not for direct use. */
 int hc_out_write_slow(struct hc_out *o, const void *p, size_t n);

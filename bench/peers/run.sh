@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench/peers/run.sh - `make bench-peers`: hicard profile beside its peer,
-# DuckDB 1.5 (npm's @duckdb/node-api), on issue 3's 10M-row mixed CSV.
+# DuckDB 1.5 (npm's @duckdb/node-api), on issue 3's 10M-row mixed CSV, and
+# hicard hash beside DuckDB's hash() on a ctr CSV (the end of this file).
 #
 # Run from anywhere after `make` built ./hicard.  It
 #   1. installs @duckdb/node-api into bench/peers/node_modules when missing
@@ -39,6 +40,7 @@
 #   PEER_THREADS   DuckDB threads (default 2, the cores of the target machine)
 #   PEER_STRATEGY  DuckDB exact strategy: sets (default), unpivot or table
 #                  (see duckdb_profile.mjs)
+#   HASH_ROWS      rows of the ctr file for the hash jobs (default 1000000)
 #   HICARD GENDATA the programs (default ./hicard, build/gendata)
 set -eu
 
@@ -235,3 +237,42 @@ if (ref && !r['hicard-exact'].failed) {
 		bad.join('\n  ') : '\nhicard exact vs DuckDB exact: distinct counts, nulls and top 10 agree on every column.');
 }
 EOF
+
+# ---- hash: hicard hash beside DuckDB's hash() (issue 4) -------------------
+# The seven categorical columns of a `gendata ctr` file (HASH_ROWS rows,
+# default 1M, kept as ctr<ROWS>.csv) to a binary file of the label and ids,
+# 2^20 buckets: DuckDB writes Parquet, hicard a frame.  On one thread and on
+# PEER_THREADS; the CSV reader alone beside them (build/benchread csv).
+
+HASH_ROWS=${HASH_ROWS:-1000000}
+ctr=$BENCH_DIR/ctr$HASH_ROWS.csv
+if [ ! -s "$ctr" ]; then
+	say "== generating $ctr ($HASH_ROWS rows)"
+	"$GENDATA" ctr --rows "$HASH_ROWS" -o "$ctr.part"
+	mv "$ctr.part" "$ctr"
+fi
+cols=user_id,item_id,ad_id,site_id,app_id,device_model,banner_pos
+for t in 1 "$THREADS"; do
+	run "duckdb-hash-${t}t" node "$here/duckdb_hash.mjs" "$ctr" "$out/hash.parquet" \
+		1048576 click $(echo "$cols" | tr , ' ') --threads "$t"
+	run "hicard-hash-${t}t" "$HICARD" hash --scheme mod --buckets 1048576 \
+		--label click -s "$cols" --format hcb -q --threads "$t" -o "$out/hash.hcb" "$ctr"
+done
+make -s build/benchread
+run csv-read build/benchread csv "$ctr"
+rm -f "$out/hash.parquet" "$out/hash.hcb"
+hsize=$(wc -c <"$ctr" | tr -d ' ')
+printf '\nhicard hash vs DuckDB hash(): %s (%s MB, %s rows), 2^20 buckets, 7 columns\n' \
+	"$ctr" "$((hsize / 1000000))" "$HASH_ROWS"
+printf '%-16s %8s %7s %7s %8s\n' job seconds "cpu s" "MB/s" "peak MB"
+for job in duckdb-hash-1t "duckdb-hash-${THREADS}t" hicard-hash-1t "hicard-hash-${THREADS}t" csv-read; do
+	set -- $(tail -n 1 "$out/$job.time")
+	if [ "$1" = failed ]; then
+		printf '%-16s failed (see %s)\n' "$job" "$out/$job.err"
+		continue
+	fi
+	awk -v j="$job" -v w="$1" -v kb="$2" -v u="$3" -v s="$4" -v b="$hsize" 'BEGIN {
+		printf "%-16s %8.2f %7.2f %7.0f %8.0f\n", j, w, u + s, b / 1e6 / w, kb / 1024 }'
+done
+echo "csv-read: lib/csv_read alone over the same file (no hashing, no output)."
+echo "Issue 4's target: 1M rows in under 0.35 s on one core; 10M in under 3.5 s (HASH_ROWS=10000000)."

@@ -24,6 +24,7 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } commands[] = {
+	{"hash", cmd_hash},
 	{"profile", cmd_profile},
 	{"show", cmd_show},
 };

@@ -14,7 +14,8 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		suite_csv_read, suite_csv_write, suite_select, suite_strmap,
 		suite_parse,    suite_out,       suite_opts,   suite_crc32c,
-		suite_frame,    suite_buf,       suite_hll,    suite_quantile,
+		suite_frame,    suite_buf,       suite_hash,      suite_hll,
+		suite_quantile,
 		suite_topk,     suite_profile,   suite_utf8,   suite_corrupt,
 	};
 	SRunner *sr;

@@ -18,6 +18,7 @@ Suite *suite_opts(void);
 Suite *suite_crc32c(void);
 Suite *suite_frame(void);
 Suite *suite_buf(void);
+Suite *suite_hash(void);
 Suite *suite_hll(void);
 Suite *suite_quantile(void);
 Suite *suite_topk(void);

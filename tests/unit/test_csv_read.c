@@ -817,11 +817,26 @@ static const char *const eol_str[] = { "\n", "\r\n", "\r" };
 #define GEN_COLS 3
 #define GEN_FIELD_MAX 512
 
+/* A generated file's style: its line end and where quotes may appear:
+ * QUOTES_ALL (quoted fields, some with line ends, all through), QUOTES_NONE
+ * (no quote character at all: the reader's quote-free path) or
+ * QUOTES_SOME (quotes only in alternate stretches of 20000 rows, so that
+ * chunks of either kind follow each other). */
+enum quotes { QUOTES_ALL, QUOTES_NONE, QUOTES_SOME };
+#define GEN_STYLE(eol, quotes) ((eol) + 3 * (quotes))
+
+static int row_quoted(size_t i, int style)
+{
+	return style / 3 == QUOTES_ALL ||
+	       (style / 3 == QUOTES_SOME && (i / 20000) % 2 == 0);
+}
+
 /* Field j of generated row i, unquoted, into buf; returns its length and
  * adds the line ends it holds to *nl. */
-static size_t gen_field(size_t i, size_t j, int eol, char *buf, size_t *nl)
+static size_t gen_field(size_t i, size_t j, int style, char *buf, size_t *nl)
 {
 	size_t n = 0;
+	int eol = style % 3;
 
 	if (j == 0)
 		return (size_t)snprintf(buf, GEN_FIELD_MAX, "%zu", i);
@@ -829,6 +844,10 @@ static size_t gen_field(size_t i, size_t j, int eol, char *buf, size_t *nl)
 		n = (i * 31) % 97;
 		memset(buf, 'A' + (int)(i % 26), n);
 		return n;
+	}
+	if (!row_quoted(i, style) && i % 6 < 2) {
+		memcpy(buf, "q q", 3);
+		return 3;
 	}
 	switch (i % 6) {
 	case 0: /* 0..3 line ends inside (commas in a CR file) */
@@ -884,8 +903,10 @@ static void put_field(struct sb *b, const char *s, size_t n, int force)
 /* The generated file's text; lines[i] is row i's expected line.  A blank
  * line follows every 1000th row; with no_last_eol the last row has no
  * line end. */
-static void gen_file(struct sb *b, int eol, uint64_t *lines, int no_last_eol)
+static void gen_file(struct sb *b, int style, uint64_t *lines,
+		     int no_last_eol)
 {
+	int eol = style % 3;
 	uint64_t line = 2;
 	char buf[GEN_FIELD_MAX];
 
@@ -895,10 +916,11 @@ static void gen_file(struct sb *b, int eol, uint64_t *lines, int no_last_eol)
 		size_t nl = 0;
 		lines[i] = line;
 		for (size_t j = 0; j < GEN_COLS; j++) {
-			size_t n = gen_field(i, j, eol, buf, &nl);
+			size_t n = gen_field(i, j, style, buf, &nl);
 			if (j)
 				sb_str(b, ",");
-			put_field(b, buf, n, j == 2 && i % 7 == 0);
+			put_field(b, buf, n,
+				  j == 2 && i % 7 == 0 && row_quoted(i, style));
 		}
 		if (i + 1 < GEN_ROWS || !no_last_eol)
 			sb_str(b, eol_str[eol]);
@@ -982,6 +1004,34 @@ START_TEST(test_generated)
 	ck_assert_msg(r != NULL, "%s", err.msg);
 	check_gen_rows(r, eol, lines);
 	ck_assert_uint_eq(hc_csv_bytes_read(r), in.n);
+	hc_csv_close(r);
+	unlink(path);
+	free(path);
+	free(in.p);
+	free(lines);
+}
+END_TEST
+
+/* The generated files without quotes, and with quotes in every other
+ * stretch: the quote-free path and its hand-overs to libcsv give the same
+ * rows and lines. */
+START_TEST(test_generated_quote_free)
+{
+	int style = GEN_STYLE(_i % 3, _i < 3 ? QUOTES_NONE : QUOTES_SOME);
+	struct sb in = { 0 };
+	uint64_t *lines = malloc(GEN_ROWS * sizeof(*lines));
+	struct hc_csv_opts o = { .delim = ',' };
+	struct hc_err err = { 0 };
+	struct hc_csv_reader *r;
+	char *path;
+
+	ck_assert_ptr_nonnull(lines);
+	gen_file(&in, style, lines, _i == 1);
+	ck_assert_ptr_null(_i < 3 ? memchr(in.p, '"', in.n) : NULL);
+	path = th_tmp_file(in.p, in.n);
+	r = hc_csv_open(path, &o, &err);
+	ck_assert_msg(r != NULL, "%s", err.msg);
+	check_gen_rows(r, style, lines);
 	hc_csv_close(r);
 	unlink(path);
 	free(path);
@@ -1260,6 +1310,7 @@ Suite *suite_csv_read(void)
 	tcase_add_test(big, test_field_limit_quoted);
 	tcase_add_test(big, test_max_cols);
 	tcase_add_loop_test(big, test_generated, 0, 6);
+	tcase_add_loop_test(big, test_generated_quote_free, 0, 6);
 	tcase_add_loop_test(big, test_generated_batches, 0, 3);
 	tcase_add_test(big, test_generated_pipe);
 	tcase_add_test(big, test_wide_rows);
