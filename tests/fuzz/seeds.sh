@@ -8,7 +8,7 @@
 # byte).  HICARD (a built hicard) makes the profile states.
 set -eu
 out=$1
-hicard=$2
+case $2 in /*) hicard=$2 ;; *) hicard=$(pwd)/$2 ;; esac
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 rm -rf "$out"
