@@ -5,6 +5,8 @@
 #   make demo       install missing Debian packages, build, run the demo
 #   make asan       the tests under AddressSanitizer + UBSan (SANITIZE=1)
 #   make bench      benchmarks on generated data (not part of the tests)
+#   make fuzz       every libFuzzer target in tests/fuzz/ for FUZZ_SECONDS
+#                   (60) each, with clang; make fuzz-smoke: 30 s each (CI)
 #   make bench-peers  the same jobs with DuckDB (npm) side by side
 #   make install    PREFIX=/usr/local DESTDIR= : binary and man pages
 #
@@ -46,12 +48,12 @@ SRC_OBJ   = $(SRC_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ   = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ  = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  = $(BUILD)/unit-tests
-TOOLS     = $(BUILD)/gendata $(BUILD)/benchread
+TOOLS     = $(BUILD)/gendata $(BUILD)/benchread $(BUILD)/maxrss $(BUILD)/eio.so
 MAN1      = $(sort $(wildcard man/*.1))
 MAN5      = $(sort $(wildcard man/*.5))
 
 .PHONY: all deps test check unit cli demo asan bench bench-peers install \
-	uninstall clean valgrind tools
+	uninstall clean valgrind tools fuzz fuzz-smoke fuzz-build
 
 all: $(BIN)
 
@@ -70,6 +72,14 @@ $(BUILD)/gendata: $(BUILD)/bench/gendata.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LIBS)
 $(BUILD)/benchread: $(BUILD)/bench/benchread.o $(SRC_OBJ) $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LIBS)
+# Test helpers, built without sanitizers (tests/tools/maxrss.c: peak RSS of
+# a command; tests/shim/eio.c: an LD_PRELOAD shim failing reads with EIO).
+$(BUILD)/maxrss: tests/tools/maxrss.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -o $@ $<
+$(BUILD)/eio.so: tests/shim/eio.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -shared -fPIC -o $@ $< -ldl
 tools: $(TOOLS)
 
 # Installs the Debian packages the build needs, only those missing.
@@ -109,6 +119,52 @@ valgrind: $(BIN) $(UNIT_BIN) $(TOOLS)
 	HICARD=$(BIN) GENDATA=$(BUILD)/gendata WALK_STEP=9 \
 	  HICARD_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 	  sh tests/cli/run.sh tests/cli/*.test
+
+# Fuzzing (tests/fuzz/README): one libFuzzer target per reader,
+# tests/fuzz/fuzz_NAME.c -> build/fuzz/NAME, built with clang and
+# ASan+UBSan from its own objects (build/fuzz/obj/, an archive so that each
+# target links only what it uses; cmd/hicard.c is left out: fuzz_opts.c
+# stands in for it).  Run one at a time: FUZZ_TARGETS=csv limits the run.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+FUZZ_BUILD    = build/fuzz
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-fno-omit-frame-pointer
+FUZZ_CFLAGS   = -std=gnu11 $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+		-I. -DHC_VERSION='"$(VERSION)"' \
+		$(shell pkg-config --cflags igraph 2>/dev/null)
+FUZZ_LIBSRC   = $(LIB_SRC) $(SRC_SRC) $(filter-out cmd/hicard.c,$(CMD_SRC)) \
+		tests/fuzz/fuzz.c
+FUZZ_LIBOBJ   = $(FUZZ_LIBSRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_SRC      = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN      = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(FUZZ_BUILD)/%)
+FUZZ_RUN      = $(if $(FUZZ_TARGETS),$(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS)),$(FUZZ_BIN))
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/libhicard.a: $(FUZZ_LIBOBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BIN): $(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_BUILD)/libhicard.a
+	$(FUZZ_CC) -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz-build: $(FUZZ_BIN) $(BIN)
+
+fuzz:
+	@if sh tests/fuzz/run.sh --probe "$(FUZZ_CC)"; then \
+	  $(MAKE) --no-print-directory fuzz-build && \
+	  sh tests/fuzz/seeds.sh $(FUZZ_BUILD)/seeds $(BIN) && \
+	  FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_RUN); \
+	else \
+	  echo "make fuzz: $(FUZZ_CC) cannot build libFuzzer targets (-fsanitize=fuzzer): skipped"; \
+	fi
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
 
 # The main job on bundled data; grows as subcommands land.
 DEMO_TMP = build/demo
@@ -165,3 +221,4 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(SRC_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) \
 	 $(BUILD)/bench/gendata.d $(BUILD)/bench/benchread.d
+-include $(wildcard $(FUZZ_BUILD)/obj/*/*.d $(FUZZ_BUILD)/obj/tests/fuzz/*.d)

@@ -125,26 +125,25 @@ done:
 	return rc;
 }
 
-static int write_state(const char *path, const struct hc_profile *p,
-		       struct hc_err *err)
+/* Writes the state into a temporary file and returns it still open: the
+ * caller commits it (hc_out_close) only once the report is written too,
+ * so that a failed run leaves neither output behind.  NULL with err set. */
+static struct hc_out *start_state(const char *path, const struct hc_profile *p,
+				  struct hc_err *err)
 {
 	struct hc_buf b;
-	struct hc_out *out;
-	int rc;
+	struct hc_out *out = NULL;
 
 	hc_buf_init(&b);
-	if (hc_profile_serialize(p, &b) != 0) {
-		hc_buf_release(&b);
-		return hc_err_nomem(err);
-	}
-	out = hc_out_open(path, err);
-	rc = out ? hc_statefile_write(out, STATE_MAGIC, STATE_VERSION, &b, err) : -1;
-	if (rc == 0)
-		rc = hc_out_close(out, err);
-	else
+	if (hc_profile_serialize(p, &b) != 0)
+		hc_err_nomem(err);
+	else if ((out = hc_out_open(path, err)) &&
+		 hc_statefile_write(out, STATE_MAGIC, STATE_VERSION, &b, err) != 0) {
 		hc_out_abort(out);
+		out = NULL;
+	}
 	hc_buf_release(&b);
-	return rc;
+	return out;
 }
 
 /* ---- profiling a CSV file --------------------------------------------- */
@@ -344,6 +343,7 @@ int cmd_profile(int argc, char **argv)
 	char *nulls_copy = NULL;
 	struct hc_profile_opts po = {0};
 	struct hc_profile *p = NULL;
+	struct hc_out *state = NULL;
 	struct hc_err err = {0};
 	int nargs, status, rc;
 
@@ -371,10 +371,14 @@ int cmd_profile(int argc, char **argv)
 		rc = merge_states(&o, nargs, argv + 1, &p, &err);
 	else
 		rc = profile_file(&o, &po, nargs ? argv[1] : NULL, &p, &err);
-	if (rc == 0 && o.sketch_out)
-		rc = write_state(o.sketch_out, p, &err);
+	if (rc == 0 && o.sketch_out && !(state = start_state(o.sketch_out, p, &err)))
+		rc = -1;
 	if (rc == 0)
 		rc = write_report(&o, p, &err);
+	if (state && rc == 0)
+		rc = hc_out_close(state, &err);
+	else if (state)
+		hc_out_abort(state);
 	hc_profile_free(p);
 	hc_free(nulls_copy);
 	return rc == 0 ? HC_EXIT_OK : hc_cmd_fail("profile", &err);

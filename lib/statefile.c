@@ -7,6 +7,9 @@
 #include "in.h"
 #include "mem.h"
 
+/* First buffer for a payload read from a pipe; it doubles from there. */
+#define PIPE_STEP ((size_t)1 << 20)
+
 int hc_statefile_write(struct hc_out *out, const char magic[8],
 		       uint32_t version, const struct hc_buf *payload,
 		       struct hc_err *err)
@@ -39,6 +42,35 @@ int hc_statefile_write(struct hc_out *out, const char magic[8],
 		return -1;
 	}
 	return 0;
+}
+
+/* Reads up to l payload bytes into *d.  From a pipe the length is only a
+ * claim (a regular file's size was checked against it): the buffer grows
+ * as bytes arrive, so a corrupted length cannot make a short input
+ * allocate gigabytes.  Returns the count read (fewer than l only at end of
+ * input), -1 on a read error (err set), -2 when out of memory. */
+static ssize_t read_payload(struct hc_in *in, unsigned char **d, uint64_t l,
+			    struct hc_err *err)
+{
+	size_t cap = in->size || l < PIPE_STEP ? (size_t)l : PIPE_STEP;
+	size_t got = 0;
+
+	if (!(*d = hc_malloc(cap ? cap : 1)))
+		return -2;
+	for (;;) {
+		unsigned char *bigger;
+		ssize_t n = hc_in_read_full(in, *d + got, cap - got, err);
+
+		if (n < 0)
+			return -1;
+		got += (size_t)n;
+		if (got < cap || got == l)
+			return (ssize_t)got;
+		cap = l - cap < cap ? (size_t)l : cap * 2;
+		if (!(bigger = hc_realloc(*d, cap)))
+			return -2;
+		*d = bigger;
+	}
 }
 
 int hc_statefile_read(const char *path, const char magic[8],
@@ -78,11 +110,11 @@ int hc_statefile_read(const char *path, const char magic[8],
 							 : "length does not match the file (corrupted file)");
 		goto fail;
 	}
-	if (!(d = hc_malloc((size_t)l ? (size_t)l : 1))) {
+	n = read_payload(in, &d, l, err);
+	if (n == -2) {
 		hc_err_nomem(err);
 		goto fail;
 	}
-	n = hc_in_read_full(in, d, (size_t)l, err);
 	if (n >= 0 && (uint64_t)n == l)
 		n = hc_in_read_full(in, tail, 5, err);
 	else if (n >= 0)

@@ -712,7 +712,9 @@ static int get_header(struct hc_profile_opts *o, struct hc_cursor *cur,
 		(*nulls)[i] = d;
 	}
 	o->nulls = *nulls;
-	if (hc_get_u64(cur, &target) != 0)
+	/* -1 (no target) or a column: any other value is damage. */
+	if (hc_get_u64(cur, &target) != 0 ||
+	    (target != UINT64_MAX && target >= HC_CSV_MAX_COLS))
 		return corrupt(err, "target");
 	o->target = (long)(int64_t)target;
 	return 0;

@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "lib/mem.h"
+#include "lib/utf8.h"
 #include "src/profile_col.h"
 
 #define TYPE_FIT 0.9
@@ -70,10 +71,19 @@ static cJSON *jint(struct jb *j, cJSON *o, const char *k, uint64_t v)
 	return r;
 }
 
+/* JSON text is UTF-8: a value that is not gets U+FFFD for its bad bytes. */
 static void jstr(struct jb *j, cJSON *o, const char *k, const char *v)
 {
-	if (!cJSON_AddStringToObject(o, k, v))
+	size_t len = strlen(v);
+	char *fixed = NULL;
+
+	if (!hc_utf8_valid(v, len) && !(fixed = hc_utf8_repair(v, len))) {
 		j->failed = 1;
+		return;
+	}
+	if (!cJSON_AddStringToObject(o, k, fixed ? fixed : v))
+		j->failed = 1;
+	hc_free(fixed);
 }
 
 static void jbool(struct jb *j, cJSON *o, const char *k, int v)

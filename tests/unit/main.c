@@ -31,6 +31,8 @@ int main(void)
 		suite_cluster,
 		suite_encode_codes,
 		suite_encode,
+		suite_utf8,
+		suite_corrupt,
 	};
 	SRunner *sr;
 	int failed;

@@ -26,5 +26,7 @@ Suite *suite_profile(void);
 Suite *suite_cluster(void);
 Suite *suite_encode_codes(void);
 Suite *suite_encode(void);
+Suite *suite_utf8(void);
+Suite *suite_corrupt(void);
 
 #endif

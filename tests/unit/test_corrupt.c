@@ -1,0 +1,202 @@
+/* test_corrupt.c - every single-byte change and every truncation of a
+ * valid frame and of a valid profile state is reported (issue 9)
+ *
+ * The CLI tests (tests/cli/bad.test) check one message per kind of
+ * damage; here a frame and a state made in memory are damaged at every
+ * byte, each copy read back through a file, and each read must fail with
+ * a message (HC_ERR_DATA), never succeed with different data, never
+ * crash (the suite runs under ASan in make asan).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/frame.h"
+#include "lib/mem.h"
+#include "lib/statefile.h"
+#include "src/profile.h"
+#include "helpers.h"
+#include "suites.h"
+
+#define STATE_MAGIC "\x89HCP\r\n\x1a\n"
+
+/* A small frame: a label and a variable-arity cat column, 3 rows. */
+static char *make_frame(size_t *len)
+{
+	struct hc_frame_schema s;
+	struct hc_frame_writer *w;
+	struct hc_out *out;
+	struct hc_err err = {0};
+	char *dir = th_tmp_dir(), *path = th_path_join(dir, "f.hcb"), *data;
+	static const uint32_t ids[] = {3, 1, 4, 1, 5};
+
+	ck_assert_int_eq(hc_frame_schema_init(&s, &err), 0);
+	ck_assert_ptr_nonnull(hc_frame_schema_add(&s, "y", HC_KIND_LABEL, 1, 0, &err));
+	ck_assert_ptr_nonnull(hc_frame_schema_add(&s, "t", HC_KIND_CAT, HC_ARITY_VAR, 10, &err));
+	out = hc_out_open(path, &err);
+	ck_assert_ptr_nonnull(out);
+	w = hc_frame_writer_open(out, &s, &err);
+	ck_assert_ptr_nonnull(w);
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_int_eq(hc_frame_put_num(w, 0, (float)i, &err), 0);
+		ck_assert_int_eq(hc_frame_put_ids(w, 1, ids + i, i + 1, &err), 0);
+		ck_assert_int_eq(hc_frame_end_row(w, &err), 0);
+	}
+	ck_assert_int_eq(hc_frame_writer_close(w, &err), 0);
+	ck_assert_int_eq(hc_out_close(out, &err), 0);
+	hc_frame_schema_release(&s);
+	data = th_read_file(path, len);
+	ck_assert_ptr_nonnull(data);
+	th_rm_dir(dir);
+	free(path);
+	free(dir);
+	return data;
+}
+
+/* Reads a whole frame: 0 if it is valid, -1 with err set. */
+static int read_frame(const char *path, struct hc_err *err)
+{
+	struct hc_in *in = hc_in_open(path, err);
+	struct hc_frame_reader *r;
+	const struct hc_frame_block *b;
+	int rc;
+
+	ck_assert_ptr_nonnull(in);
+	if (!(r = hc_frame_reader_open(in, err))) {
+		hc_in_close(in);
+		return -1;
+	}
+	while ((rc = hc_frame_read_block(r, &b, err)) == 1)
+		;
+	hc_frame_reader_close(r);
+	hc_in_close(in);
+	return rc;
+}
+
+/* A profile state of a small CSV with a target. */
+static char *make_state(size_t *len)
+{
+	static const char *const names[] = {"u", "n", "y"};
+	static const size_t cols[] = {0, 1, 2};
+	char *csv_path = th_tmp_str("u,n,y\na,1,0\nb,2,1\na,2.5,1\nc,,0\n");
+	char *dir = th_tmp_dir(), *path = th_path_join(dir, "s.st"), *data;
+	const char *nulls[] = {"NA"};
+	struct hc_profile_opts o = {.memory = 1 << 20, .hll_p = 10, .k = 5,
+				    .nulls = nulls, .nnulls = 1, .target = 2,
+				    .collision = 0.01};
+	struct hc_csv_opts copts = {.delim = ','};
+	struct hc_err err = {0};
+	struct hc_csv_reader *csv = hc_csv_open(csv_path, &copts, &err);
+	struct hc_profile *p = hc_profile_new(&o, 3, names, &err);
+	struct hc_out *out;
+	struct hc_buf b;
+
+	ck_assert_ptr_nonnull(csv);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(hc_profile_scan(p, csv, cols, 2, NULL, NULL, &err), 0);
+	hc_buf_init(&b);
+	ck_assert_int_eq(hc_profile_serialize(p, &b), 0);
+	out = hc_out_open(path, &err);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(hc_statefile_write(out, STATE_MAGIC, 1, &b, &err), 0);
+	ck_assert_int_eq(hc_out_close(out, &err), 0);
+	hc_buf_release(&b);
+	hc_profile_free(p);
+	hc_csv_close(csv);
+	data = th_read_file(path, len);
+	ck_assert_ptr_nonnull(data);
+	th_rm_dir(dir);
+	unlink(csv_path);
+	free(csv_path);
+	free(path);
+	free(dir);
+	return data;
+}
+
+/* Reads and decodes a state as --merge does: 0 if valid. */
+static int read_state(const char *path, struct hc_err *err)
+{
+	unsigned char *data;
+	size_t len;
+	struct hc_cursor cur;
+	struct hc_profile *p;
+
+	if (hc_statefile_read(path, STATE_MAGIC, 1, "hicard profile state",
+			      &data, &len, err) != 0)
+		return -1;
+	hc_cursor_init(&cur, data, len);
+	p = hc_profile_deserialize(&cur, 1 << 20, err);
+	hc_free(data);
+	if (!p)
+		return -1;
+	hc_profile_free(p);
+	return 0;
+}
+
+/* Every truncation and every one-byte change of data must fail to read. */
+static void damage_everywhere(const char *data, size_t len,
+			      int (*reader)(const char *, struct hc_err *))
+{
+	char *copy = malloc(len);
+	struct hc_err err;
+
+	ck_assert_ptr_nonnull(copy);
+	memset(&err, 0, sizeof(err));
+	{
+		char *path = th_tmp_file(data, len);
+		ck_assert_msg(reader(path, &err) == 0, "the intact file fails: %s", err.msg);
+		unlink(path);
+		free(path);
+	}
+	for (size_t n = 0; n < len; n++) {
+		char *path = th_tmp_file(data, n);
+		memset(&err, 0, sizeof(err));
+		ck_assert_msg(reader(path, &err) != 0, "cut at %zu bytes of %zu is read as valid", n, len);
+		ck_assert_msg(err.kind == HC_ERR_DATA && err.msg[0], "cut at %zu: no message", n);
+		unlink(path);
+		free(path);
+	}
+	for (size_t i = 0; i < len; i++) {
+		char *path;
+		memcpy(copy, data, len);
+		copy[i] ^= 0x5A;
+		path = th_tmp_file(copy, len);
+		memset(&err, 0, sizeof(err));
+		ck_assert_msg(reader(path, &err) != 0, "byte %zu of %zu changed is read as valid", i, len);
+		ck_assert_msg(err.kind == HC_ERR_DATA && err.msg[0], "byte %zu: no message", i);
+		unlink(path);
+		free(path);
+	}
+	free(copy);
+}
+
+START_TEST(frame_damaged_anywhere)
+{
+	size_t len;
+	char *f = make_frame(&len);
+
+	damage_everywhere(f, len, read_frame);
+	free(f);
+}
+END_TEST
+
+START_TEST(state_damaged_anywhere)
+{
+	size_t len;
+	char *s = make_state(&len);
+
+	damage_everywhere(s, len, read_state);
+	free(s);
+}
+END_TEST
+
+Suite *suite_corrupt(void)
+{
+	Suite *s = suite_create("corrupt");
+	TCase *tc = tcase_create("corrupt");
+
+	tcase_add_test(tc, frame_damaged_anywhere);
+	tcase_add_test(tc, state_damaged_anywhere);
+	suite_add_tcase(s, tc);
+	return s;
+}
