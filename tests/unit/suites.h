@@ -23,5 +23,6 @@ Suite *suite_hll(void);
 Suite *suite_quantile(void);
 Suite *suite_topk(void);
 Suite *suite_profile(void);
+Suite *suite_metrics(void);
 
 #endif
