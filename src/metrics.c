@@ -242,34 +242,42 @@ static void sift_up(float *hs, uint32_t *hi, size_t i)
 	}
 }
 
+void hc_topk_push_slow(struct hc_topk_heap *h, float s, uint32_t i)
+{
+	if (h->k == 0 || s == -INFINITY || s != s)
+		return;
+	if (h->m < h->k) {
+		h->s[h->m] = s;
+		h->i[h->m] = i;
+		sift_up(h->s, h->i, h->m++);
+		return;
+	}
+	h->s[0] = s;
+	h->i[0] = i;
+	sift_down(h->s, h->i, h->m, 0);
+}
+
+size_t hc_topk_finish(struct hc_topk_heap *h, uint32_t *top)
+{
+	size_t m = h->m;
+
+	/* Pop worst first into the back of top. */
+	for (size_t left = m; left > 0; left--) {
+		top[left - 1] = h->i[0];
+		h->s[0] = h->s[left - 1];
+		h->i[0] = h->i[left - 1];
+		sift_down(h->s, h->i, left - 1, 0);
+	}
+	h->m = 0;
+	return m;
+}
+
 size_t hc_topk_scores(const float *score, size_t n, size_t k, uint32_t *top,
 		      float *hs, uint32_t *hi)
 {
-	size_t m = 0;
+	struct hc_topk_heap h = {k, 0, hs, hi};
 
-	if (k == 0)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		float s = score[i];
-
-		if (s == -INFINITY)
-			continue;
-		if (m < k) {
-			hs[m] = s;
-			hi[m] = (uint32_t)i;
-			sift_up(hs, hi, m++);
-		} else if (s > hs[0]) {
-			hs[0] = s;
-			hi[0] = (uint32_t)i;
-			sift_down(hs, hi, m, 0);
-		}
-	}
-	/* Pop worst first into the back of top. */
-	for (size_t left = m; left > 0; left--) {
-		top[left - 1] = hi[0];
-		hs[0] = hs[left - 1];
-		hi[0] = hi[left - 1];
-		sift_down(hs, hi, left - 1, 0);
-	}
-	return m;
+	for (size_t i = 0; i < n; i++)
+		hc_topk_push(&h, score[i], (uint32_t)i);
+	return hc_topk_finish(&h, top);
 }

@@ -65,6 +65,26 @@ double hc_rank_recall_gh(const struct hc_rank_acc *a);
 double hc_rank_ndcg(const struct hc_rank_acc *a);
 double hc_rank_hitrate(const struct hc_rank_acc *a);
 
+/* An incremental top k: push (score, index) pairs in increasing index,
+ * then finish.  s and i have room for k entries (the caller's). */
+struct hc_topk_heap {
+	size_t k, m;
+	float *s;
+	uint32_t *i;
+};
+
+void hc_topk_push_slow(struct hc_topk_heap *h, float s, uint32_t i);
+static inline void hc_topk_push(struct hc_topk_heap *h, float s, uint32_t i)
+{
+	/* Later items lose ties: only a strictly higher score gets in. */
+	if (h->m == h->k && !(s > h->s[0]))
+		return;
+	hc_topk_push_slow(h, s, i);
+}
+/* Writes the kept indices best first into top; returns their count and
+ * empties h. */
+size_t hc_topk_finish(struct hc_topk_heap *h, uint32_t *top);
+
 /* The k best of n scores (ties: the lower index first), best first, into
  * top (room for k); returns how many (min(k, n) minus those with score
  * -INFINITY, which marks masked items).  heap is scratch for k entries. */
