@@ -17,7 +17,7 @@ int main(void)
 		suite_frame,    suite_buf,       suite_hash,      suite_hll,
 		suite_quantile,
 		suite_topk,     suite_profile,
-		suite_metrics,
+		suite_metrics,  suite_model,
 	};
 	SRunner *sr;
 	int failed;

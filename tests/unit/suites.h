@@ -24,5 +24,6 @@ Suite *suite_quantile(void);
 Suite *suite_topk(void);
 Suite *suite_profile(void);
 Suite *suite_metrics(void);
+Suite *suite_model(void);
 
 #endif
