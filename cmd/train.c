@@ -167,7 +167,7 @@ int cmd_train(int argc, char **argv)
 		HC_OPT_DBL(0, "l1", &o.l1, "X", 0, 1e6, "L1 on linear weights (default 0)"),
 		HC_OPT_DBL(0, "l2", &o.l2, "X", 0, 1e6, "L2 on linear weights (default 0)"),
 		HC_OPT_DBL(0, "weight-decay", &o.wd, "X", 0, 1e6, "L2 on embeddings (default 0)"),
-		HC_OPT_U64(0, "dim", &o.dim, "K", 0, HC_MODEL_DIM_MAX, "embedding size (fm default 8, mf 64)"),
+		HC_OPT_U64(0, "dim", &o.dim, "K", 1, HC_MODEL_DIM_MAX, "embedding size (fm default 8, mf 64)"),
 		HC_OPT_STR(0, "combine", &o.combine, "HOW", "several ids a value: sum (default) or concat"),
 		HC_OPT_DBL(0, "init-std", &o.init_std, "X", 1e-9, 10, "initial embeddings' deviation (fm 0.01, mf 0.1)"),
 		HC_OPT_STR(0, "task", &o.task, "TASK", "binary or regression (default: binary if labels are 0/1)"),

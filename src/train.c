@@ -2,6 +2,7 @@
 #include "train.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -367,9 +368,14 @@ int hc_train(struct hc_model *m, const struct hc_dataset *tr,
 		if (c.stop || !isfinite(loss)) {
 			snap_put(best.valid ? &best : &prev, m);
 			cJSON_AddTrueToObject(log, "diverged");
-			hc_err_set(err, HC_ERR_DATA, "epoch %llu: the loss is not finite (training diverged; try a smaller --lr); the model of epoch %llu is kept",
-				   (unsigned long long)c.epoch,
-				   (unsigned long long)(best.valid ? best_epoch : c.epoch - 1));
+			uint64_t kept = best.valid ? best_epoch : c.epoch - 1;
+			char what[64];
+			if (kept)
+				snprintf(what, sizeof(what), "the model of epoch %llu", (unsigned long long)kept);
+			else
+				snprintf(what, sizeof(what), "the initial model");
+			hc_err_set(err, HC_ERR_DATA, "epoch %llu: the loss is not finite (training diverged; try a smaller --lr); %s is kept",
+				   (unsigned long long)c.epoch, what);
 			goto done;
 		}
 		cJSON_AddNumberToObject(ep, "epoch", (double)c.epoch);
