@@ -139,6 +139,11 @@ static inline float hc_model_output(const struct hc_model *m, float score)
 	return m->task == HC_TASK_BINARY ? 1.0f / (1.0f + expf(-score)) : score;
 }
 
+/* Starts loading the parameter rows row i of d will touch (training
+ * issues it a few rows ahead: ids are random, so each row costs cache
+ * misses otherwise). */
+void hc_model_prefetch(const struct hc_model *m, const struct hc_dataset *d,
+		       const size_t *bind, size_t i);
 /* Moves the bias by gradient g. */
 void hc_model_update_bias(struct hc_model *m, float g);
 /* One SGD step on row i with weight w; returns the row's loss. */

@@ -38,38 +38,91 @@ void hc_model_update_bias(struct hc_model *m, float g)
 	hc_sgd_update(&m->o.sgd, &m->bias, &m->bias_s1, &m->bias_s2, g, 0, 0, lr);
 }
 
-double hc_logreg_step(struct hc_model *m, const struct hc_dataset *d,
-		      const size_t *bind, size_t i, float y, float w,
-		      float *scratch)
+/* The step for one optimizer; hc_logreg_step picks it once per row so
+ * that hc_sgd_update's switch folds away. */
+static inline __attribute__((always_inline)) double
+logreg_step(struct hc_model *m, const struct hc_dataset *d, const size_t *bind,
+	    size_t i, float y, float w, enum hc_optim opt)
 {
 	const struct hc_sgd *o = &m->o.sgd;
-	float s = hc_model_score(m, d, bind, i, scratch), g;
-	double loss = loss_grad(m->task, s, y, w, &g);
+	float s = m->bias, g;
+	double loss;
 
+	for (size_t f = 0; f < m->nfields; f++) {
+		const struct hc_model_field *fl = &m->fields[f];
+		const float *tw = m->tables[fl->table].w;
+		size_t n;
+
+		if (fl->kind == HC_KIND_NUM) {
+			s += tw[fl->row] * d->cols[bind[f]].num[i];
+			continue;
+		}
+		const uint32_t *ids = hc_dataset_ids(d, bind[f], i, &n);
+		for (size_t a = 0; a < n; a++)
+			s += tw[ids[a]];
+	}
+	loss = loss_grad(m->task, s, y, w, &g);
 	if (g == 0)
 		return loss;
 	for (size_t f = 0; f < m->nfields; f++) {
 		const struct hc_model_field *fl = &m->fields[f];
 		struct hc_model_table *t = &m->tables[fl->table];
-		uint32_t W = t->width;
+		size_t n;
 
 		if (fl->kind == HC_KIND_NUM) {
-			size_t r = (size_t)fl->row * W;
+			size_t r = fl->row;
 			float x = d->cols[bind[f]].num[i];
-			hc_sgd_update(o, &t->w[r], &t->s1[r], &t->s2[r], g * x,
-				      o->l1, o->l2, row_lr(m, t, fl->row));
+			hc_sgd_step(opt, o, &t->w[r], &t->s1[r], &t->s2[r], g * x,
+				      o->l1, o->l2,
+				      opt == HC_OPTIM_ADAM ? row_lr(m, t, r) : o->lr);
 			continue;
 		}
-		size_t n;
 		const uint32_t *ids = hc_dataset_ids(d, bind[f], i, &n);
 		for (size_t a = 0; a < n; a++) {
-			size_t r = (size_t)ids[a] * W;
-			hc_sgd_update(o, &t->w[r], &t->s1[r], &t->s2[r], g,
-				      o->l1, o->l2, row_lr(m, t, ids[a]));
+			size_t r = ids[a];
+			hc_sgd_step(opt, o, &t->w[r], &t->s1[r], &t->s2[r], g, o->l1,
+				      o->l2,
+				      opt == HC_OPTIM_ADAM ? row_lr(m, t, r) : o->lr);
 		}
 	}
 	hc_model_update_bias(m, g);
 	return loss;
+}
+
+double hc_logreg_step(struct hc_model *m, const struct hc_dataset *d,
+		      const size_t *bind, size_t i, float y, float w,
+		      float *scratch)
+{
+	(void)scratch;
+	switch (m->o.sgd.optim) {
+	case HC_OPTIM_FTRL:
+		return logreg_step(m, d, bind, i, y, w, HC_OPTIM_FTRL);
+	case HC_OPTIM_ADAM:
+		return logreg_step(m, d, bind, i, y, w, HC_OPTIM_ADAM);
+	default:
+		return logreg_step(m, d, bind, i, y, w, HC_OPTIM_ADAGRAD);
+	}
+}
+
+void hc_model_prefetch(const struct hc_model *m, const struct hc_dataset *d,
+		       const size_t *bind, size_t i)
+{
+	for (size_t f = 0; f < m->nfields; f++) {
+		const struct hc_model_field *fl = &m->fields[f];
+		const struct hc_model_table *t = &m->tables[fl->table];
+		size_t n;
+
+		if (fl->kind != HC_KIND_CAT)
+			continue;
+		const uint32_t *ids = hc_dataset_ids(d, bind[f], i, &n);
+		for (size_t a = 0; a < n; a++) {
+			size_t r = (size_t)ids[a] * t->width;
+			__builtin_prefetch(t->w + r, 1);
+			__builtin_prefetch(t->s1 + r, 1);
+			if (m->o.sgd.optim != HC_OPTIM_ADAGRAD)
+				__builtin_prefetch(t->s2 + r, 1);
+		}
+	}
 }
 
 /* ---- fm ---------------------------------------------------------------- */
@@ -122,21 +175,46 @@ static float fm_forward(const struct hc_model *m, const struct hc_dataset *d,
 
 /* Moves one table row: linear weight by gl, embedding by g (S - e_f) x
  * over its slot. */
-static void fm_update_row(struct hc_model *m, struct hc_model_table *t,
-			  uint64_t r, float gl, float gx, const float *S,
-			  const float *ef)
+static inline __attribute__((always_inline)) void
+fm_update_row(struct hc_model *m, struct hc_model_table *t, uint64_t r,
+	      float gl, float gx, const float *S, const float *ef,
+	      enum hc_optim opt)
 {
 	const struct hc_sgd *o = &m->o.sgd;
 	uint32_t W = t->width;
 	size_t base = (size_t)r * W;
-	float lr = row_lr(m, t, r);
+	float lr = opt == HC_OPTIM_ADAM ? row_lr(m, t, r) : o->lr;
+	float *w = t->w + base, *s1 = t->s1 + base, *s2 = t->s2 + base;
 
-	hc_sgd_update(o, &t->w[base], &t->s1[base], &t->s2[base], gl, o->l1,
-		      o->l2, lr);
-	for (uint32_t k = 1; k < W; k++) {
-		float gv = gx * (S[k - 1] - ef[k - 1]);
-		hc_sgd_update(o, &t->w[base + k], &t->s1[base + k],
-			      &t->s2[base + k], gv, 0, o->l2_emb, lr);
+	hc_sgd_step(opt, o, w, s1, s2, gl, o->l1, o->l2, lr);
+	for (uint32_t k = 1; k < W; k++)
+		hc_sgd_step(opt, o, w + k, s1 + k, s2 + k, gx * (S[k - 1] - ef[k - 1]),
+			    0, o->l2_emb, lr);
+}
+
+static inline __attribute__((always_inline)) void
+fm_backward(struct hc_model *m, const struct hc_dataset *d, const size_t *bind,
+	    size_t i, float g, const float *S, const float *e, enum hc_optim opt)
+{
+	uint32_t dim = m->dim;
+
+	for (size_t f = 0; f < m->nfields; f++) {
+		const struct hc_model_field *fl = &m->fields[f];
+		struct hc_model_table *t = &m->tables[fl->table];
+		uint32_t ew = t->width - 1;
+		const float *ef = e + f * dim;
+
+		if (fl->kind == HC_KIND_NUM) {
+			float x = d->cols[bind[f]].num[i];
+			fm_update_row(m, t, fl->row, g * x, g * x, S, ef, opt);
+			continue;
+		}
+		size_t n;
+		const uint32_t *ids = hc_dataset_ids(d, bind[f], i, &n);
+		for (size_t a = 0; a < n; a++) {
+			size_t off = m->combine == HC_COMBINE_CONCAT ? a * ew : 0;
+			fm_update_row(m, t, ids[a], g, g, S + off, ef + off, opt);
+		}
 	}
 }
 
@@ -151,23 +229,15 @@ double hc_fm_step(struct hc_model *m, const struct hc_dataset *d,
 
 	if (g == 0)
 		return loss;
-	for (size_t f = 0; f < m->nfields; f++) {
-		const struct hc_model_field *fl = &m->fields[f];
-		struct hc_model_table *t = &m->tables[fl->table];
-		uint32_t ew = t->width - 1;
-		const float *ef = e + f * dim;
-
-		if (fl->kind == HC_KIND_NUM) {
-			float x = d->cols[bind[f]].num[i];
-			fm_update_row(m, t, fl->row, g * x, g * x, S, ef);
-			continue;
-		}
-		size_t n;
-		const uint32_t *ids = hc_dataset_ids(d, bind[f], i, &n);
-		for (size_t a = 0; a < n; a++) {
-			size_t off = m->combine == HC_COMBINE_CONCAT ? a * ew : 0;
-			fm_update_row(m, t, ids[a], g, g, S + off, ef + off);
-		}
+	switch (m->o.sgd.optim) {
+	case HC_OPTIM_FTRL:
+		fm_backward(m, d, bind, i, g, S, e, HC_OPTIM_FTRL);
+		break;
+	case HC_OPTIM_ADAM:
+		fm_backward(m, d, bind, i, g, S, e, HC_OPTIM_ADAM);
+		break;
+	default:
+		fm_backward(m, d, bind, i, g, S, e, HC_OPTIM_ADAGRAD);
 	}
 	hc_model_update_bias(m, g);
 	return loss;

@@ -40,12 +40,14 @@ static inline float hc_sgd_adam_lr(const struct hc_sgd *o, uint32_t t)
 	return (float)(o->lr * sqrt(c2) / c1);
 }
 
-/* Updates w with gradient g (the loss's, without regularisation). */
-static inline void hc_sgd_update(const struct hc_sgd *o, float *w, float *s1,
-				 float *s2, float g, float l1, float l2,
-				 float lr_t)
+/* Updates w with gradient g (the loss's, without regularisation) by
+ * optimizer opt.  Always inlined, so that a caller that switches on the
+ * optimizer once, outside its loops, gets loops without a branch. */
+static inline __attribute__((always_inline)) void
+hc_sgd_step(enum hc_optim opt, const struct hc_sgd *o, float *w, float *s1,
+	    float *s2, float g, float l1, float l2, float lr_t)
 {
-	switch (o->optim) {
+	switch (opt) {
 	case HC_OPTIM_ADAGRAD: {
 		float gg = g + l2 * *w, r;
 
@@ -81,6 +83,14 @@ static inline void hc_sgd_update(const struct hc_sgd *o, float *w, float *s1,
 		return;
 	}
 	}
+}
+
+/* hc_sgd_step with the optimizer of o. */
+static inline void hc_sgd_update(const struct hc_sgd *o, float *w, float *s1,
+				 float *s2, float g, float l1, float l2,
+				 float lr_t)
+{
+	hc_sgd_step(o->optim, o, w, s1, s2, g, l1, l2, lr_t);
 }
 
 #endif
