@@ -230,6 +230,7 @@ int hc_model_init(struct hc_model *m, const struct hc_frame_schema *s,
 {
 	memset(m, 0, sizeof(*m));
 	m->o = *o;
+	m->o.sgd.adam_corr = NULL;
 	m->kind = o->kind;
 	m->combine = o->combine;
 	m->dim = o->kind == HC_MODEL_LOGREG ? 0 : o->dim;
@@ -259,6 +260,20 @@ int hc_model_init(struct hc_model *m, const struct hc_frame_schema *s,
 	for (size_t t = 0; t < m->ntables; t++)
 		if (alloc_table(m, &m->tables[t], t, train, err) != 0)
 			goto fail;
+	m->o.sgd.adam_corr = NULL;
+	if (train && m->o.sgd.optim == HC_OPTIM_ADAM) {
+		float *c = hc_mallocarray(HC_SGD_ADAM_TABLE, sizeof(float));
+		if (!c) {
+			hc_err_nomem(err);
+			goto fail;
+		}
+		for (uint32_t t = 1; t < HC_SGD_ADAM_TABLE; t++)
+			c[t] = (float)(sqrt(1.0 - pow(m->o.sgd.beta2, t)) /
+				       (1.0 - pow(m->o.sgd.beta1, t)));
+		c[0] = 1;
+		m->o.sgd.adam_corr = c;
+		m->o.sgd.adam_n = HC_SGD_ADAM_TABLE;
+	}
 	return 0;
 fail:
 	hc_model_release(m);
@@ -292,6 +307,7 @@ void hc_model_release(struct hc_model *m)
 	hc_free(m->hist_start);
 	hc_free(m->hist);
 	cJSON_Delete(m->meta);
+	hc_free((void *)m->o.sgd.adam_corr);
 	memset(m, 0, sizeof(*m));
 }
 

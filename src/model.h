@@ -159,6 +159,8 @@ double hc_fm_step(struct hc_model *m, const struct hc_dataset *d,
 /* The combined embedding of catalogue entry e into out (dim floats). */
 void hc_mf_embed(const struct hc_model *m, size_t field, const uint32_t *ids,
 		 size_t nids, float *out);
+/* Starts loading the rows a step on (u, i, j) will touch. */
+void hc_mf_prefetch(const struct hc_model *m, size_t u, size_t i, size_t j);
 /* One BPR step: user u (catalogue index), positive item i, negative j;
  * returns -log sigmoid(s_ui - s_uj).  scratch: hc_model_scratch floats. */
 double hc_mf_step(struct hc_model *m, size_t u, size_t i, size_t j,

@@ -13,6 +13,8 @@
 
 #include <string.h>
 
+#include "src/vec.h"
+
 void hc_mf_embed(const struct hc_model *m, size_t field, const uint32_t *ids,
 		 size_t nids, float *out)
 {
@@ -20,35 +22,9 @@ void hc_mf_embed(const struct hc_model *m, size_t field, const uint32_t *ids,
 	uint32_t ew = t->width, dim = m->dim;
 
 	memset(out, 0, dim * sizeof(float));
-	for (size_t a = 0; a < nids; a++) {
-		const float *row = t->w + (size_t)ids[a] * ew;
-		float *slot = out + (m->combine == HC_COMBINE_CONCAT ? a * ew : 0);
-		for (uint32_t k = 0; k < ew; k++)
-			slot[k] += row[k];
-	}
-}
-
-static void row_adam(float *restrict w, float *restrict m1, float *restrict m2,
-		     const float *restrict g, uint32_t n, float l2, float b1,
-		     float b2, float lr, float eps)
-{
-	for (uint32_t k = 0; k < n; k++) {
-		float gg = g[k] + l2 * w[k];
-		m1[k] = b1 * m1[k] + (1 - b1) * gg;
-		m2[k] = b2 * m2[k] + (1 - b2) * gg * gg;
-		w[k] -= lr * m1[k] / (sqrtf(m2[k]) + eps);
-	}
-}
-
-static void row_adagrad(float *restrict w, float *restrict acc,
-			const float *restrict g, uint32_t n, float l2, float lr,
-			float eps)
-{
-	for (uint32_t k = 0; k < n; k++) {
-		float gg = g[k] + l2 * w[k];
-		acc[k] += gg * gg;
-		w[k] -= lr * gg / (sqrtf(acc[k]) + eps);
-	}
+	for (size_t a = 0; a < nids; a++)
+		hc_vec_add(out + (m->combine == HC_COMBINE_CONCAT ? a * ew : 0),
+			   t->w + (size_t)ids[a] * ew, ew);
 }
 
 static void update_rows(struct hc_model *m, size_t field, const uint32_t *ids,
@@ -63,12 +39,12 @@ static void update_rows(struct hc_model *m, size_t field, const uint32_t *ids,
 		const float *g = grad + (m->combine == HC_COMBINE_CONCAT ? a * ew : 0);
 
 		if (o->optim == HC_OPTIM_ADAM)
-			row_adam(t->w + base, t->s1 + base, t->s2 + base, g, ew,
-				 o->l2_emb, o->beta1, o->beta2,
-				 hc_sgd_adam_lr(o, ++t->steps[ids[a]]), o->eps);
+			hc_vec_adam(t->w + base, t->s1 + base, t->s2 + base, g, ew,
+				    o->l2_emb, o->beta1, o->beta2,
+				    hc_sgd_adam_lr(o, ++t->steps[ids[a]]), o->eps);
 		else
-			row_adagrad(t->w + base, t->s1 + base, g, ew, o->l2_emb,
-				    o->lr, o->eps);
+			hc_vec_adagrad(t->w + base, t->s1 + base, g, ew, o->l2_emb,
+				       o->lr, o->eps);
 	}
 }
 
@@ -80,13 +56,12 @@ double hc_mf_step(struct hc_model *m, size_t u, size_t i, size_t j,
 	const uint32_t *iid = m->items.ids + i * ia, *jid = m->items.ids + j * ia;
 	float *eu = scratch, *ei = eu + dim, *ej = ei + dim;
 	float *gu = ej + dim, *gi = gu + dim;
-	float x = 0, g;
+	float x, g;
 
 	hc_mf_embed(m, m->user, uid, ua, eu);
 	hc_mf_embed(m, m->item, iid, ia, ei);
 	hc_mf_embed(m, m->item, jid, ia, ej);
-	for (uint32_t k = 0; k < dim; k++)
-		x += eu[k] * (ei[k] - ej[k]);
+	x = hc_vec_dot_diff(eu, ei, ej, dim);
 	g = -1.0f / (1.0f + expf(x));
 	for (uint32_t k = 0; k < dim; k++) {
 		gu[k] = g * (ei[k] - ej[k]);
@@ -98,4 +73,28 @@ double hc_mf_step(struct hc_model *m, size_t u, size_t i, size_t j,
 		gi[k] = -gi[k];
 	update_rows(m, m->item, jid, ia, gi);
 	return (x > 0 ? 0 : -x) + log1p(exp(-fabs(x)));
+}
+
+static void prefetch_rows(const struct hc_model *m, size_t field,
+			  const struct hc_catalogue *c, size_t e)
+{
+	const struct hc_model_table *t = &m->tables[m->fields[field].table];
+	size_t bytes = (size_t)t->width * sizeof(float);
+
+	for (uint32_t a = 0; a < c->arity; a++) {
+		size_t base = (size_t)c->ids[e * c->arity + a] * t->width;
+		for (size_t off = 0; off < bytes; off += 64) {
+			__builtin_prefetch((const char *)(t->w + base) + off, 1);
+			__builtin_prefetch((const char *)(t->s1 + base) + off, 1);
+			if (t->s2)
+				__builtin_prefetch((const char *)(t->s2 + base) + off, 1);
+		}
+	}
+}
+
+void hc_mf_prefetch(const struct hc_model *m, size_t u, size_t i, size_t j)
+{
+	prefetch_rows(m, m->user, &m->users, u);
+	prefetch_rows(m, m->item, &m->items, i);
+	prefetch_rows(m, m->item, &m->items, j);
 }

@@ -35,7 +35,40 @@ void hc_rank_kernel(const float *u, const float *panels, size_t np,
 void hc_rank_kernel(const float *u, const float *panels, size_t np,
 		    uint32_t dim, float *out)
 {
-	for (size_t p = 0; p < np; p++) {
+	size_t p = 0;
+
+	/* Two panels at a time: 8 accumulators, each user's weight
+	 * broadcast once for 16 items. */
+	for (; p + 2 <= np; p += 2) {
+		const float *pa = panels + p * (size_t)dim * PANEL;
+		const float *pb = pa + (size_t)dim * PANEL;
+		v8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+		v8 b0 = {0}, b1 = {0}, b2 = {0}, b3 = {0};
+
+		for (uint32_t k = 0; k < dim; k++) {
+			v8 x, y;
+			memcpy(&x, pa + (size_t)k * PANEL, sizeof(x));
+			memcpy(&y, pb + (size_t)k * PANEL, sizeof(y));
+			float u0 = u[k], u1 = u[dim + k], u2 = u[2 * dim + k], u3 = u[3 * dim + k];
+			a0 += x * u0;
+			b0 += y * u0;
+			a1 += x * u1;
+			b1 += y * u1;
+			a2 += x * u2;
+			b2 += y * u2;
+			a3 += x * u3;
+			b3 += y * u3;
+		}
+		memcpy(out + p * PANEL, &a0, sizeof(a0));
+		memcpy(out + CHUNK + p * PANEL, &a1, sizeof(a1));
+		memcpy(out + 2 * CHUNK + p * PANEL, &a2, sizeof(a2));
+		memcpy(out + 3 * CHUNK + p * PANEL, &a3, sizeof(a3));
+		memcpy(out + (p + 1) * PANEL, &b0, sizeof(b0));
+		memcpy(out + CHUNK + (p + 1) * PANEL, &b1, sizeof(b1));
+		memcpy(out + 2 * CHUNK + (p + 1) * PANEL, &b2, sizeof(b2));
+		memcpy(out + 3 * CHUNK + (p + 1) * PANEL, &b3, sizeof(b3));
+	}
+	for (; p < np; p++) {
 		const float *pp = panels + p * (size_t)dim * PANEL;
 		v8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
 
@@ -51,6 +84,22 @@ void hc_rank_kernel(const float *u, const float *panels, size_t np,
 		memcpy(out + CHUNK + p * PANEL, &a1, sizeof(a1));
 		memcpy(out + 2 * CHUNK + p * PANEL, &a2, sizeof(a2));
 		memcpy(out + 3 * CHUNK + p * PANEL, &a3, sizeof(a3));
+	}
+}
+
+/* Pushes the scores of items c0 .. c1 into h; the heap's admission
+ * threshold is kept in a register between the rare pushes. */
+static void push_chunk(struct hc_topk_heap *h, const float *sc, size_t c0,
+		       size_t c1)
+{
+	float thr = h->m == h->k ? h->s[0] : -INFINITY;
+
+	for (size_t i = c0; i < c1; i++) {
+		if (!(sc[i - c0] > thr))
+			continue;
+		hc_topk_push_slow(h, sc[i - c0], (uint32_t)i);
+		if (h->m == h->k)
+			thr = h->s[0];
 	}
 }
 
@@ -82,8 +131,7 @@ static void rank_block(struct rank_ctx *c, size_t blk, float *u, float *tmp,
 					for (; *e < j->excl_start[uu + 1] && j->excl[*e] < c1; ++*e)
 						if (j->excl[*e] >= c0)
 							sc[j->excl[*e] - c0] = -INFINITY;
-				for (size_t i = c0; i < c1; i++)
-					hc_topk_push(&heaps[a + b], sc[i - c0], (uint32_t)i);
+				push_chunk(&heaps[a + b], sc, c0, c1);
 			}
 		}
 	}

@@ -146,8 +146,41 @@ static int in_hist(const struct hc_model *m, uint32_t u, uint32_t j)
 	return lo < m->hist_start[u + 1] && m->hist[lo] == j;
 }
 
+/* mf: negatives are drawn for the whole chunk first (a few tries for an
+ * item the user has not seen; a dense user keeps the last draw), so that
+ * the rows of the triples a few steps ahead can be prefetched. */
+static void run_mf_chunk(struct epoch_ctx *c, size_t c0, size_t len,
+			 const uint32_t *perm, uint64_t *rng, float *scratch,
+			 uint32_t *neg, double *loss, double *wsum)
+{
+	uint32_t nneg = c->negatives;
+	size_t nsteps = len * nneg;
+
+	for (size_t a = 0; a < len; a++) {
+		uint32_t u = c->pu[c0 + perm[a]];
+		for (uint32_t r = 0; r < nneg; r++) {
+			uint32_t j = 0;
+			for (int t = 0; t < 8; t++) {
+				j = (uint32_t)below(rng, c->nitems);
+				if (!in_hist(c->m, u, j))
+					break;
+			}
+			neg[a * nneg + r] = j;
+		}
+	}
+	for (size_t st = 0; st < nsteps; st++) {
+		size_t i = c0 + perm[st / nneg];
+		if (st + PREFETCH_AHEAD < nsteps) {
+			size_t ia = c0 + perm[(st + PREFETCH_AHEAD) / nneg];
+			hc_mf_prefetch(c->m, c->pu[ia], c->pi[ia], neg[st + PREFETCH_AHEAD]);
+		}
+		*loss += hc_mf_step(c->m, c->pu[i], c->pi[i], neg[st], scratch);
+	}
+	*wsum += (double)nsteps;
+}
+
 static void run_chunk(struct epoch_ctx *c, size_t ci, float *scratch,
-		      uint32_t *perm)
+		      uint32_t *perm, uint32_t *neg)
 {
 	size_t c0 = (size_t)c->order[ci] * HC_TRAIN_CHUNK, len = c->n - c0;
 	uint64_t rng = stream(c->seed, c->epoch, c->order[ci]);
@@ -163,23 +196,12 @@ static void run_chunk(struct epoch_ctx *c, size_t ci, float *scratch,
 		perm[a - 1] = perm[b];
 		perm[b] = t;
 	}
+	if (c->m->kind == HC_MODEL_MF) {
+		run_mf_chunk(c, c0, len, perm, &rng, scratch, neg, &loss, &wsum);
+		len = 0;
+	}
 	for (size_t a = 0; a < len; a++) {
 		size_t i = c0 + perm[a];
-		if (c->m->kind == HC_MODEL_MF) {
-			for (uint32_t r = 0; r < c->negatives; r++) {
-				uint32_t j = 0;
-				/* A few tries for an item the user has not
-				 * seen; a dense user keeps the last draw. */
-				for (int t = 0; t < 8; t++) {
-					j = (uint32_t)below(&rng, c->nitems);
-					if (!in_hist(c->m, c->pu[i], j))
-						break;
-				}
-				loss += hc_mf_step(c->m, c->pu[i], c->pi[i], j, scratch);
-				wsum += 1;
-			}
-			continue;
-		}
 		if (a + PREFETCH_AHEAD < len)
 			hc_model_prefetch(c->m, c->d, c->bind, c0 + perm[a + PREFETCH_AHEAD]);
 		float w = c->w ? c->w[i] : 1.0f;
@@ -199,9 +221,10 @@ static void epoch_task(void *arg, struct hc_team *t)
 	struct epoch_ctx *c = arg;
 	float *scratch = hc_mallocarray(hc_model_scratch(c->m) + 5 * (size_t)c->m->dim + 8, sizeof(float));
 	uint32_t *perm = hc_mallocarray(HC_TRAIN_CHUNK, sizeof(uint32_t));
+	uint32_t *neg = hc_mallocarray(HC_TRAIN_CHUNK, sizeof(uint32_t) * (c->negatives ? c->negatives : 1));
 	size_t ci;
 
-	if (!scratch || !perm) {
+	if (!scratch || !perm || !neg) {
 		__atomic_store_n(&c->stop, 2, __ATOMIC_RELAXED);
 		goto done;
 	}
@@ -210,7 +233,7 @@ static void epoch_task(void *arg, struct hc_team *t)
 			break;
 		if (__atomic_load_n(&c->stop, __ATOMIC_RELAXED))
 			break;
-		run_chunk(c, ci, scratch, perm);
+		run_chunk(c, ci, scratch, perm, neg);
 		uint64_t done = __atomic_add_fetch(&c->done, HC_TRAIN_CHUNK, __ATOMIC_RELAXED);
 		if (!t && c->cb)
 			c->cb(c->cbarg, c->epoch, done < c->n ? done : c->n, c->n, NAN, NULL);
@@ -218,6 +241,7 @@ static void epoch_task(void *arg, struct hc_team *t)
 done:
 	hc_free(scratch);
 	hc_free(perm);
+	hc_free(neg);
 }
 
 static void shuffle_chunks(struct epoch_ctx *c)
