@@ -86,7 +86,7 @@ static void prefetch_rows(const struct hc_model *m, size_t field,
 		for (size_t off = 0; off < bytes; off += 64) {
 			__builtin_prefetch((const char *)(t->w + base) + off, 1);
 			__builtin_prefetch((const char *)(t->s1 + base) + off, 1);
-			if (t->s2)
+			if (t->s2 != t->s1)
 				__builtin_prefetch((const char *)(t->s2 + base) + off, 1);
 		}
 	}
