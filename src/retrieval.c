@@ -29,11 +29,9 @@ struct rank_ctx {
 
 /* Scores of MICRO users (u: MICRO x dim) against np panels into out
  * (MICRO rows of CHUNK). */
-__attribute__((target_clones("avx2", "default")))
-void hc_rank_kernel(const float *u, const float *panels, size_t np,
-		    uint32_t dim, float *out);
-void hc_rank_kernel(const float *u, const float *panels, size_t np,
-		    uint32_t dim, float *out)
+__attribute__((target_clones("avx2", "default"))) static void
+rank_kernel(const float *u, const float *panels, size_t np, uint32_t dim,
+	    float *out)
 {
 	size_t p = 0;
 
@@ -123,7 +121,7 @@ static void rank_block(struct rank_ctx *c, size_t blk, float *u, float *tmp,
 			size_t m = nu - a < MICRO ? nu - a : MICRO;
 			memset(u, 0, (size_t)MICRO * dim * sizeof(float));
 			memcpy(u, j->user_emb + (u0 + a) * dim, m * dim * sizeof(float));
-			hc_rank_kernel(u, pan, np, dim, tmp);
+			rank_kernel(u, pan, np, dim, tmp);
 			for (size_t b = 0; b < m; b++) {
 				float *sc = tmp + b * CHUNK;
 				size_t uu = u0 + a + b, *e = &cur[a + b];
