@@ -8,6 +8,7 @@
 #include "lib/in.h"
 #include "lib/mem.h"
 #include "lib/statefile.h"
+#include "src/evaluate.h"
 
 int hc_cmd_load_frame(const char *path, struct hc_dataset *d,
 		      struct hc_err *err)
@@ -82,3 +83,60 @@ done:
 	hc_buf_release(&b);
 	return rc;
 }
+
+int hc_cmd_write_json(const char *path, cJSON *rep, struct hc_err *err)
+{
+	char *text = cJSON_Print(rep);
+	struct hc_out *out;
+
+	if (!text)
+		return hc_err_nomem(err);
+	if (!(out = hc_out_open(path, err))) {
+		cJSON_free(text);
+		return -1;
+	}
+	if (hc_out_puts(out, text) != 0 || hc_out_putc(out, '\n') != 0) {
+		*err = out->err;
+		hc_out_abort(out);
+		cJSON_free(text);
+		return -1;
+	}
+	cJSON_free(text);
+	return hc_out_close(out, err);
+}
+
+/* Validation metrics after putting the parameters through q. */
+cJSON *hc_cmd_quant_effect(struct hc_model *m, enum hc_quant q,
+			    const struct hc_dataset *va,
+			    const struct hc_metric_spec *spec, size_t n,
+			    struct hc_team *team, struct hc_err *err)
+{
+	cJSON *r = cJSON_CreateObject(), *v = cJSON_CreateObject();
+	size_t *b = hc_calloc(m->nfields, sizeof(size_t));
+	long l, w;
+
+	if (!r || !v || !b) {
+		hc_err_nomem(err);
+		goto fail;
+	}
+	cJSON_AddStringToObject(r, "quantize", hc_quant_name(q));
+	cJSON_AddNumberToObject(r, "bytes_f32", (double)hc_cmd_model_bytes(m, HC_QUANT_F32));
+	cJSON_AddNumberToObject(r, "bytes", (double)hc_cmd_model_bytes(m, q));
+	hc_model_quantize_inplace(m, q);
+	if (va) {
+		if (hc_model_bind(m, &va->schema, b, &l, &w, err) != 0 ||
+		    hc_evaluate(m, va, b, spec, n, NULL, team, 0, NULL, v, err) != 0)
+			goto fail;
+		cJSON_AddItemToObject(r, "valid", v);
+		v = NULL;
+	}
+	cJSON_Delete(v);
+	hc_free(b);
+	return r;
+fail:
+	cJSON_Delete(r);
+	cJSON_Delete(v);
+	hc_free(b);
+	return NULL;
+}
+

@@ -133,27 +133,6 @@ static int add_meta(struct hc_model *m, const struct train_opts *o,
 	return 0;
 }
 
-static int write_report(const char *path, cJSON *rep, struct hc_err *err)
-{
-	char *text = cJSON_Print(rep);
-	struct hc_out *out;
-
-	if (!text)
-		return hc_err_nomem(err);
-	if (!(out = hc_out_open(path, err))) {
-		cJSON_free(text);
-		return -1;
-	}
-	if (hc_out_puts(out, text) != 0 || hc_out_putc(out, '\n') != 0) {
-		*err = out->err;
-		hc_out_abort(out);
-		cJSON_free(text);
-		return -1;
-	}
-	cJSON_free(text);
-	return hc_out_close(out, err);
-}
-
 static int run(const struct train_opts *o, const char *path,
 	       const struct hc_model_opts *mo0, struct hc_err *err);
 
@@ -211,41 +190,6 @@ int cmd_train(int argc, char **argv)
 	return HC_EXIT_OK;
 }
 
-/* Validation metrics after putting the parameters through q. */
-static cJSON *quant_effect(struct hc_model *m, enum hc_quant q,
-			   const struct hc_dataset *va,
-			   const struct hc_metric_spec *spec, size_t n,
-			   struct hc_team *team, struct hc_err *err)
-{
-	cJSON *r = cJSON_CreateObject(), *v = cJSON_CreateObject();
-	size_t *b = hc_calloc(m->nfields, sizeof(size_t));
-	long l, w;
-
-	if (!r || !v || !b) {
-		hc_err_nomem(err);
-		goto fail;
-	}
-	cJSON_AddStringToObject(r, "quantize", hc_quant_name(q));
-	cJSON_AddNumberToObject(r, "bytes_f32", (double)hc_cmd_model_bytes(m, HC_QUANT_F32));
-	cJSON_AddNumberToObject(r, "bytes", (double)hc_cmd_model_bytes(m, q));
-	hc_model_quantize_inplace(m, q);
-	if (va) {
-		if (hc_model_bind(m, &va->schema, b, &l, &w, err) != 0 ||
-		    hc_evaluate(m, va, b, spec, n, NULL, team, 0, NULL, v, err) != 0)
-			goto fail;
-		cJSON_AddItemToObject(r, "valid", v);
-		v = NULL;
-	}
-	cJSON_Delete(v);
-	hc_free(b);
-	return r;
-fail:
-	cJSON_Delete(r);
-	cJSON_Delete(v);
-	hc_free(b);
-	return NULL;
-}
-
 static int run(const struct train_opts *o, const char *path,
 	       const struct hc_model_opts *mo0, struct hc_err *err)
 {
@@ -289,7 +233,7 @@ static int run(const struct train_opts *o, const char *path,
 	trained = rc == 0 || cJSON_GetObjectItemCaseSensitive(rep, "diverged");
 	if (rc != 0 && !trained)
 		goto fail_file;
-	if (rc == 0 && o->quantize && !(qe = quant_effect(&m, q, o->valid ? &va : NULL, spec, to.nvalid, team, err)))
+	if (rc == 0 && o->quantize && !(qe = hc_cmd_quant_effect(&m, q, o->valid ? &va : NULL, spec, to.nvalid, team, err)))
 		goto done;
 	if (cJSON_GetObjectItemCaseSensitive(rep, "best"))
 		cJSON_AddItemToObject(m.meta, "metrics", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(rep, "best"), 1));
@@ -324,7 +268,7 @@ static int run(const struct train_opts *o, const char *path,
 			hc_model_kind_name(m.kind), (unsigned long long)hc_model_params(&m),
 			m.ntables, (unsigned long long)bytes,
 			cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(rep, "best_epoch")));
-	if (o->report && write_report(o->report, rep, err) != 0)
+	if (o->report && hc_cmd_write_json(o->report, rep, err) != 0)
 		goto done;
 	rc = 0;
 	goto done;
