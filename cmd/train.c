@@ -114,6 +114,7 @@ static int add_meta(struct hc_model *m, const struct train_opts *o,
 {
 	cJSON *t = cJSON_AddObjectToObject(m->meta, "training");
 	const cJSON *prod = cJSON_GetObjectItemCaseSensitive(d->schema.doc, "producer");
+	char seed[24];
 
 	if (!t)
 		return hc_err_nomem(err);
@@ -125,9 +126,9 @@ static int add_meta(struct hc_model *m, const struct train_opts *o,
 	cJSON_AddNumberToObject(t, "epochs", (double)o->epochs);
 	cJSON_AddNumberToObject(t, "negatives", (double)o->negatives);
 	cJSON_AddNumberToObject(t, "rows", (double)d->nrows);
-	cJSON_AddStringToObject(t, "seed", (char[24]){0});
-	snprintf(cJSON_GetObjectItemCaseSensitive(t, "seed")->valuestring, 21, "%llu",
-		 (unsigned long long)o->c.seed);
+	/* A string: JSON numbers are doubles, a 64-bit seed is not. */
+	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)o->c.seed);
+	cJSON_AddStringToObject(t, "seed", seed);
 	if (prod && !cJSON_AddItemToObject(m->meta, "frame_producer", cJSON_Duplicate(prod, 1)))
 		return hc_err_nomem(err);
 	return 0;
