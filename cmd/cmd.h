@@ -23,7 +23,9 @@ int cmd_encode(int argc, char **argv);
 int cmd_hash(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 
 /* What a subcommand's option parsing concluded. */
 enum hc_parse_result {

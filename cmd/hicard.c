@@ -25,8 +25,10 @@ static const struct command commands[] = {
 	{"encode", cmd_encode, "categorical columns to numbers: one-hot, counts, target statistics, bit codes"},
 	{"hash", cmd_hash, "values to bucket ids: hashing trick, multiplexing, frequency, graph"},
 	{"help", cmd_help, "show help for hicard or for one subcommand"},
+	{"predict", cmd_predict, "score frame rows with a trained model; metrics, top-K lists"},
 	{"profile", cmd_profile, "types, nulls, distinct counts, top values, advice per column"},
 	{"show", cmd_show, "look inside a binary frame, or make one from CSV"},
+	{"train", cmd_train, "fit logreg, fm or mf (BPR) on a binary frame"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

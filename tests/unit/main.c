@@ -33,6 +33,8 @@ int main(void)
 		suite_encode,
 		suite_utf8,
 		suite_corrupt,
+		suite_metrics,
+		suite_model,
 	};
 	SRunner *sr;
 	int failed;
