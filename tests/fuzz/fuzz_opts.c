@@ -24,9 +24,13 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } commands[] = {
+	{"cluster", cmd_cluster},
+	{"encode", cmd_encode},
 	{"hash", cmd_hash},
+	{"predict", cmd_predict},
 	{"profile", cmd_profile},
 	{"show", cmd_show},
+	{"train", cmd_train},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
