@@ -13,7 +13,8 @@
 #   - the string map: interning and looking up keys;
 #   - subcommands, once they exist: `hicard profile` exact and --approx on
 #     the mixed file (issue 3), `hicard hash` of the 7 columns of a `gendata
-#     ctr` file to a frame (issue 4), `hicard cluster` of interactions.
+#     ctr` file to a frame (issue 4), `hicard cluster` of interactions, and
+#     at the end bench/cluster.sh, bench/encode.sh and bench/train.sh.
 # Files are read just after being written, so from the page cache: the
 # figures are CPU cost, not disk speed.  Throughput jobs run BENCH_REPEAT
 # times (default 3) and report the fastest run, the one least disturbed by
@@ -270,3 +271,19 @@ END {
 			" (per cpu second: %.0f / %.0f MB/s)\n", a, b, a / b,
 			cpurate["csv mixed"], cpurate["libcsv mixed"]
 }' "$results"
+
+# ---- the subcommands' own benchmarks, each printing its table -------------
+# bench/cluster.sh (issue 5), bench/encode.sh (issue 6), bench/train.sh
+# (issue 7); BENCH_SUBS=0 skips them.
+if [ "${BENCH_SUBS:-1}" != 0 ]; then
+	for sub in cluster encode train; do
+		has_subcommand "$sub" || continue
+		echo
+		echo "== bench/$sub.sh"
+		if [ "$sub" = cluster ]; then
+			CLUSTER_TABLE=1 sh bench/cluster.sh | grep -v '^job=' || true
+		else
+			sh "bench/$sub.sh" || echo "bench: bench/$sub.sh failed" >&2
+		fi
+	done
+fi
