@@ -194,7 +194,18 @@ demo: deps
 	@head -c 3000 $(DEMO_TMP)/clicks.hcb > $(DEMO_TMP)/cut.hcb
 	@./$(BIN) show $(DEMO_TMP)/cut.hcb > /dev/null || \
 	  echo "(exit status $$?: the cut file is reported, as it should be)"
+	@echo "== GraphHash buckets: the user-item graph clustered by bipartite modularity"
 	./$(BIN) cluster --user user_id --item item_id --method bipartite --resolution 5 testdata/demo/clicks.csv | head -4
+	@echo "== a CTR model: hashed ids, logistic regression on 1500 rows, AUC on the other 500"
+	@head -1501 testdata/demo/clicks.csv > $(DEMO_TMP)/train.csv
+	@(head -1 testdata/demo/clicks.csv; tail -n +1502 testdata/demo/clicks.csv) > $(DEMO_TMP)/test.csv
+	./$(BIN) hash --scheme double --buckets 256 --format hcb --label click \
+	  -s user_id,item_id,device -o $(DEMO_TMP)/train.hcb $(DEMO_TMP)/train.csv
+	./$(BIN) hash --scheme double --buckets 256 --format hcb --label click \
+	  -s user_id,item_id,device -o $(DEMO_TMP)/test.hcb $(DEMO_TMP)/test.csv
+	./$(BIN) train --model logreg --epochs 5 --seed 1 --threads 1 -q \
+	  -o $(DEMO_TMP)/ctr.model $(DEMO_TMP)/train.hcb
+	./$(BIN) predict --model $(DEMO_TMP)/ctr.model --metrics auc,logloss $(DEMO_TMP)/test.hcb
 
 bench: $(BIN) $(TOOLS)
 	sh bench/run.sh
