@@ -23,14 +23,16 @@ seconds() {
 
 table() {
 	out=$1 res=$2 schemes=$3
-	full=$(rows "$out/r$res/vocab/train.json" 2>/dev/null || echo 0)
+	first=$(echo "$schemes" | cut -d' ' -f1)
+	full=0
+	[ -f "$out/r$res/vocab/train.json" ] && full=$(rows "$out/r$res/vocab/train.json")
 	echo "# GraphHash on Gowalla: MF-BPR (dim 64) at one table size"
 	echo
 	echo "Clusters: \`hicard cluster --method $(cat "$out/opts/METHOD") --resolution $res\`" \
 	     "on the training split: $(cat "$out/r$res/size" | tr ' ' '+') user+item clusters." \
 	     "Every scheme gets that many rows per side (+1: graph's overflow id), except vocab (the full table)."
 	echo "Recall@20 is hits / test items; Recall@20 (GH) is GraphHash's hits / min(20, test items)."
-	echo "Test split: $(num "$out/r$res/vocab/metrics.json" rows 2>/dev/null || echo '?') interactions; training items masked."
+	echo "Test split: $(num "$out/r$res/$first/metrics.json" rows) interactions; training items masked."
 	echo
 	echo "| scheme | table rows | share of full | Recall@20 | Recall@20 (GH) | NDCG@20 | best epoch | train s |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
@@ -40,8 +42,8 @@ table() {
 		awk -v s="$s" -v n="$n" -v f="$full" -v r="$(num "$d/metrics.json" recall@20)" \
 		    -v g="$(num "$d/metrics.json" recall_gh@20)" -v d="$(num "$d/metrics.json" ndcg@20)" \
 		    -v e="$(num "$d/train.json" best_epoch)" -v t="$(seconds "$d/train.json")" 'BEGIN {
-			printf "| %s | %d | %.1f%% | %.4f | %.4f | %.4f | %s | %s |\n",
-			       s, n, f ? 100 * n / f : 0, r, g, d, e, t }'
+			printf "| %s | %d | %s | %.4f | %.4f | %.4f | %s | %s |\n", s, n,
+			       f ? sprintf("%.1f%%", 100 * n / f) : "-", r, g, d, e, t }'
 	done
 }
 
