@@ -115,9 +115,9 @@ asan:
 
 valgrind: $(BIN) $(UNIT_BIN) $(TOOLS)
 	CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full \
-	  --errors-for-leak-kinds=definite $(UNIT_BIN)
+	  --errors-for-leak-kinds=definite --show-leak-kinds=definite $(UNIT_BIN)
 	HICARD=$(BIN) GENDATA=$(BUILD)/gendata WALK_STEP=9 \
-	  HICARD_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	  HICARD_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite" \
 	  sh tests/cli/run.sh tests/cli/*.test
 
 # Fuzzing (tests/fuzz/README): one libFuzzer target per reader,
