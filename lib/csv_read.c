@@ -52,7 +52,7 @@ struct hc_csv_reader {
 	size_t row_nfields;  /* fields of the row being built */
 	int last_cr;         /* the last row end was '\r' */
 	int may_embed;       /* fields may hold newlines (a quote was seen) */
-	unsigned char stop[256]; /* the delimiter, '\n' and '\r': 1 */
+	unsigned char stop[256]; /* the delimiter, '\n', '\r' and '"': 1 */
 	int failed;
 	struct hc_err err;
 };
@@ -373,28 +373,76 @@ static int quoted_newline(const struct hc_csv_reader *r, const char *p,
 	return 0;
 }
 
-/* Whole rows without a quote character, [p, end) ending just after a
- * row end, with libcsv at the start of a row: split here, calling the
- * callbacks exactly as libcsv would (a row that has begun ends with its
- * last field, possibly empty; every '\n' and '\r' ends a row). */
-static void quote_free_rows(struct hc_csv_reader *r, const char *p,
-			    const char *end)
+/* Forgets the fields of the row in progress (all in the current batch),
+ * so that libcsv can parse the row again from its start. */
+static void drop_row(struct hc_csv_reader *r)
 {
-	const char *f = p, *row = p;
+	struct hc_csv_batch *b = r->batch;
 
-	for (const char *s = p; s < end && !r->failed; s++) {
-		if (!r->stop[(unsigned char)*s])
-			continue;
-		if (*s == r->opts.delim) {
-			put_field(r, f, (size_t)(s - f));
+	if (r->row_nfields) {
+		size_t k = b->nfields - r->row_nfields;
+		b->buf_len = b->off[k];
+		b->nfields = k;
+	}
+	r->row_nfields = 0;
+	r->row_nl = 0;
+}
+
+/* A quoted field libcsv would read the same way: a quote at the start of
+ * the field, no quote or newline inside, and the closing quote followed by
+ * the delimiter or a row end.  Returns its closing quote or NULL. */
+static const char *simple_quoted(const struct hc_csv_reader *r, const char *q,
+				 const char *end)
+{
+	const char *s = q + 1;
+
+	while (s < end && *s != '"' && *s != '\n' && *s != '\r')
+		s++;
+	if (s + 1 >= end || *s != '"')
+		return NULL;
+	if (s[1] != r->opts.delim && s[1] != '\n' && s[1] != '\r')
+		return NULL;
+	return s;
+}
+
+/* Splits whole rows of [p, end) (end just after a row end, libcsv at the
+ * start of a row), calling the callbacks exactly as libcsv would: a row
+ * that has begun ends with its last field, possibly empty; every '\n' and
+ * '\r' ends a row.  Unquoted fields and simple quoted ones (simple_quoted)
+ * are taken here; at any other quote the row is dropped and its start
+ * returned, for libcsv.  Returns end when every row was taken. */
+static const char *simple_rows(struct hc_csv_reader *r, const char *p,
+			       const char *end)
+{
+	const char *s = p, *row = p;
+
+	while (s < end && !r->failed) {
+		if (*s == '"') {
+			const char *close = simple_quoted(r, s, end);
+			if (!close) {
+				drop_row(r);
+				return row;
+			}
+			put_field(r, s + 1, (size_t)(close - s - 1));
+			s = close + 1;
 		} else {
-			if (s > row)
+			const char *f = s;
+			while (!r->stop[(unsigned char)*s])
+				s++;
+			if (*s == '"') {
+				drop_row(r);
+				return row;
+			}
+			if (*s == r->opts.delim || s > row)
 				put_field(r, f, (size_t)(s - f));
+		}
+		if (*s != r->opts.delim) {
 			cb_row(*s, r);
 			row = s + 1;
 		}
-		f = s + 1;
+		s++;
 	}
+	return end;
 }
 
 static const char *last_row_end(const char *p, const char *end)
@@ -404,29 +452,44 @@ static const char *last_row_end(const char *p, const char *end)
 	return end;
 }
 
-/* libcsv parses every byte that may be quoted, and the row in progress at
- * each end of a chunk; rows in between that hold no quote at all (most
- * rows of most files) are split by quote_free_rows, several times faster
- * than libcsv's byte-by-byte state machine and with the same result. */
+static const char *next_row_end(const char *p, const char *end)
+{
+	while (p < end && *p != '\n' && *p != '\r')
+		p++;
+	return p < end ? p + 1 : end;
+}
+
+/* After this many rows of a chunk handed back by simple_rows, libcsv takes
+ * the rest of the chunk: a file with doubled quotes in every row would
+ * otherwise pay for a csv_parse call a row. */
+#define HANDBACKS_MAX 256
+
+/* libcsv's byte-by-byte state machine parses what only it can: the row in
+ * progress at each end of a chunk and rows with quotes other than simple
+ * ones, one line at a time until it is back at the start of a row.  The
+ * rows in between (most rows of most files) are split by simple_rows,
+ * several times faster and with the same result. */
 static int parse_span(struct hc_csv_reader *r, const char *p, size_t n)
 {
-	const char *end = p + n, *first, *last;
+	const char *end = p + n, *last = last_row_end(p, end);
+	int at_row_start = 0; /* unknown at a chunk start: libcsv decides */
+	unsigned handbacks = 0;
 
-	if (r->parser.quoted || memchr(p, '"', n))
-		return csv_parse(&r->parser, p, n, cb_field, cb_row, r) == n ? 0 : -1;
-	first = p;
-	while (first < end && *first != '\n' && *first != '\r')
-		first++;
-	if (first == end)
-		return csv_parse(&r->parser, p, n, cb_field, cb_row, r) == n ? 0 : -1;
-	first++;
-	if (csv_parse(&r->parser, p, (size_t)(first - p), cb_field, cb_row, r) !=
-	    (size_t)(first - p))
-		return -1;
-	last = last_row_end(first, end);
-	quote_free_rows(r, first, last);
-	return csv_parse(&r->parser, last, (size_t)(end - last), cb_field,
-			 cb_row, r) == (size_t)(end - last) ? 0 : -1;
+	while (p < last && !r->failed) {
+		if (at_row_start) {
+			p = simple_rows(r, p, last);
+			if (p == last || ++handbacks > HANDBACKS_MAX)
+				break;
+		}
+		const char *nl = next_row_end(p, last);
+		if (csv_parse(&r->parser, p, (size_t)(nl - p), cb_field, cb_row,
+			      r) != (size_t)(nl - p))
+			return -1;
+		p = nl;
+		at_row_start = r->row_nfields == 0 && !r->parser.quoted;
+	}
+	return csv_parse(&r->parser, p, (size_t)(end - p), cb_field, cb_row,
+			 r) == (size_t)(end - p) ? 0 : -1;
 }
 
 static void parse_bytes(struct hc_csv_reader *r, const char *p, size_t n)
@@ -583,7 +646,7 @@ struct hc_csv_reader *hc_csv_open(const char *path,
 	r->parser_live = 1;
 	csv_set_delim(&r->parser, (unsigned char)r->opts.delim);
 	r->stop[(unsigned char)r->opts.delim] = 1;
-	r->stop['\n'] = r->stop['\r'] = 1;
+	r->stop['\n'] = r->stop['\r'] = r->stop['"'] = 1;
 	csv_set_space_func(&r->parser, no_space);
 	csv_set_realloc_func(&r->parser, limited_realloc);
 	csv_set_free_func(&r->parser, hc_free);

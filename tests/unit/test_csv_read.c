@@ -13,6 +13,7 @@
  * 1 MiB chunk boundary.
  */
 #include <check.h>
+#include <csv.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1290,6 +1291,166 @@ START_TEST(test_boundary_sweep)
 }
 END_TEST
 
+/* ---- the reader against libcsv alone ---------------------------------- */
+
+/* A reference parse by libcsv alone, with the reader's options, into text:
+ * each row's fields as "len:bytes|", rows ended by "\n"; empty rows (blank
+ * lines, the LF of a CRLF) left out, as the reader does.  Returns -1 when
+ * libcsv fails, 1 when rows differ in length (the reader fails then too). */
+struct ref {
+	struct sb out;
+	size_t nf, ncols;
+	int ragged;
+};
+
+static int ref_no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void ref_field(void *s, size_t n, void *data)
+{
+	struct ref *f = data;
+	char num[24];
+
+	snprintf(num, sizeof(num), "%zu:", n);
+	sb_str(&f->out, num);
+	sb_add(&f->out, s, n);
+	sb_str(&f->out, "|");
+	f->nf++;
+}
+
+static void ref_row(int c, void *data)
+{
+	struct ref *f = data;
+
+	(void)c;
+	if (!f->nf)
+		return;
+	if (f->ncols && f->nf != f->ncols)
+		f->ragged = 1;
+	f->ncols = f->nf;
+	f->nf = 0;
+	sb_str(&f->out, "\n");
+}
+
+static int ref_parse(const char *p, size_t n, struct sb *out)
+{
+	struct csv_parser cp;
+	struct ref f = { 0 };
+	int rc = 0;
+
+	ck_assert_int_eq(csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI |
+					       CSV_REPALL_NL | CSV_APPEND_NULL),
+			 0);
+	csv_set_space_func(&cp, ref_no_space);
+	if (csv_parse(&cp, p, n, ref_field, ref_row, &f) != n ||
+	    csv_fini(&cp, ref_field, ref_row, &f) != 0)
+		rc = -1;
+	csv_free(&cp);
+	*out = f.out;
+	return rc ? rc : f.ragged;
+}
+
+/* Random rows of three fields: plain, simply quoted, quoted with doubled
+ * quotes or line ends and, unless well_formed, malformed (a quote inside a
+ * plain field, text after a closing quote, an unclosed quote at the end);
+ * with LF, CRLF or CR ends and blank lines. */
+static void random_csv(struct sb *b, uint64_t *seed, size_t nrows,
+		       int well_formed)
+{
+	static const char *const kinds[] = {
+		"ab", "", " x ", "\"q\"", "\"a,b\"", "\"\"", "\"say \"\"hi\"\"\"",
+		"\"two\nlines\"", "\"cr\rhere\"", "1.5", "a\"b", "\"q\"x",
+	};
+	static const char *const ends[] = { "\n", "\r\n", "\r", "\n\n" };
+	size_t nk = sizeof(kinds) / sizeof(kinds[0]) - (well_formed ? 2 : 0);
+
+	for (size_t i = 0; i < nrows; i++) {
+		size_t nf = 3;
+		for (size_t j = 0; j < nf; j++) {
+			*seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+			size_t k = (size_t)(*seed >> 33) % (4 * nk);
+			/* mostly plain and simply quoted fields */
+			sb_str(b, k >= nk ? kinds[k % 6] : kinds[k]);
+			if (j + 1 < nf)
+				sb_str(b, ",");
+		}
+		sb_str(b, ends[(*seed >> 20) % 4]);
+	}
+	if (!well_formed && (*seed >> 40) % 2)
+		sb_str(b, "last,row,\"unended");
+}
+
+/* Renders what the reader makes of path as ref_parse does; returns the
+ * reader's status (0 or -1). */
+static int reader_parse(const char *path, struct sb *out)
+{
+	struct hc_csv_opts o = { .delim = ',', .no_header = 1 };
+	struct hc_err err = { 0 };
+	struct hc_csv_reader *r = hc_csv_open(path, &o, &err);
+	struct hc_csv_row row;
+	int rc;
+
+	if (!r)
+		return -1;
+	while ((rc = hc_csv_next(r, &row, &err)) == 1) {
+		for (size_t j = 0; j < row.nfields; j++) {
+			char num[24];
+			snprintf(num, sizeof(num), "%u:", row.len[j]);
+			sb_str(out, num);
+			sb_add(out, row.buf + row.off[j], row.len[j]);
+			sb_str(out, "|");
+		}
+		sb_str(out, "\n");
+	}
+	hc_csv_close(r);
+	return rc;
+}
+
+/* Thousands of random files, small ones (one chunk: the first row goes to
+ * libcsv, later rows to the split-it-here path) and some over a chunk:
+ * wherever libcsv alone reads rows, the reader reads the same; wherever
+ * libcsv fails or rows are ragged, the reader fails. */
+START_TEST(test_same_as_libcsv)
+{
+	uint64_t seed = 12345 + (uint64_t)_i;
+	int agreed = 0, failed = 0;
+
+	for (int t = 0; t < 400; t++) {
+		struct sb in = { 0 }, want = { 0 }, got = { 0 };
+		size_t nrows = t % 100 == 99 ? 120000 : 1 + (size_t)t % 9;
+		char *path;
+		int ref, rc;
+
+		random_csv(&in, &seed, nrows, nrows > 9);
+		path = th_tmp_file(in.p ? in.p : "", in.n);
+		ref = ref_parse(in.p ? in.p : "", in.n, &want);
+		rc = reader_parse(path, &got);
+		if (ref == 0) {
+			ck_assert_msg(rc == 0, "case %d: the reader failed", t);
+			ck_assert_msg(got.n == want.n &&
+					      (got.n == 0 ||
+					       memcmp(got.p, want.p, got.n) == 0),
+				      "case %d: rows differ from libcsv's", t);
+			agreed++;
+		} else {
+			ck_assert_msg(rc == -1, "case %d: libcsv failed, the reader did not", t);
+			failed++;
+		}
+		unlink(path);
+		free(path);
+		free(in.p);
+		free(want.p);
+		free(got.p);
+	}
+	/* both outcomes were exercised */
+	ck_assert_int_gt(agreed, 20);
+	ck_assert_int_gt(failed, 20);
+}
+END_TEST
+
 Suite *suite_csv_read(void)
 {
 	Suite *s = suite_create("csv_read");
@@ -1312,6 +1473,7 @@ Suite *suite_csv_read(void)
 	tcase_add_loop_test(big, test_generated, 0, 6);
 	tcase_add_loop_test(big, test_generated_quote_free, 0, 6);
 	tcase_add_loop_test(big, test_generated_batches, 0, 3);
+	tcase_add_loop_test(big, test_same_as_libcsv, 0, 4);
 	tcase_add_test(big, test_generated_pipe);
 	tcase_add_test(big, test_wide_rows);
 	tcase_add_test(big, test_error_late);
