@@ -59,10 +59,10 @@ int64_t hc_strmap_find(const struct hc_strmap *m, const char *key,
 	return m->slots[i].off ? (int64_t)entry_id(m, m->slots[i].off) : -1;
 }
 
-/* Doubles the slot array; slots carry their hash, so keys are not read. */
-static int grow_slots(struct hc_strmap *m)
+/* Moves the slots into a new array of n (a power of two, more than the
+ * keys); slots carry their hash, so keys are not read. */
+static int resize_slots(struct hc_strmap *m, size_t n)
 {
-	size_t n = m->slots ? (m->mask + 1) * 2 : INITIAL_SLOTS;
 	struct hc_strmap_slot *ns = hc_calloc(n, sizeof(*ns));
 
 	if (!ns)
@@ -78,6 +78,47 @@ static int grow_slots(struct hc_strmap *m)
 	hc_free(m->slots);
 	m->slots = ns;
 	m->mask = n - 1;
+	return 0;
+}
+
+/* Sets *cap to exactly need (not the next power of two, as hc_grow would:
+ * a reservation is the size). */
+static int reserve_exact(void **p, size_t *cap, size_t need, size_t elem)
+{
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	if (!(np = hc_reallocarray(*p, need, elem)))
+		return -1;
+	*p = np;
+	*cap = need;
+	return 0;
+}
+
+int hc_strmap_reserve(struct hc_strmap *m, size_t keys, size_t key_bytes)
+{
+	size_t total = m->count + keys, n = INITIAL_SLOTS, arena;
+	void *p;
+
+	/* Each entry: its head, its bytes and NUL, up to 7 bytes of padding. */
+	if (keys > HC_STRMAP_MAX_KEYS - m->count ||
+	    __builtin_mul_overflow(keys, (size_t)ENTRY_HEAD + 8, &arena) ||
+	    __builtin_add_overflow(arena, key_bytes, &arena) ||
+	    __builtin_add_overflow(arena, m->arena_len + 8, &arena))
+		return -1;
+	while (n / 4 * 3 < total)
+		n *= 2;
+	if (n > (m->slots ? m->mask + 1 : 0) && resize_slots(m, n) != 0)
+		return -1;
+	p = m->key_off;
+	if (reserve_exact(&p, &m->keys_cap, total, sizeof(*m->key_off)) != 0)
+		return -1;
+	m->key_off = p;
+	p = m->arena;
+	if (reserve_exact(&p, &m->arena_cap, arena, 1) != 0)
+		return -1;
+	m->arena = p;
 	return 0;
 }
 
@@ -129,7 +170,7 @@ static size_t upsert(struct hc_strmap *m, const char *key, size_t len,
 		return SIZE_MAX;
 	/* Growing first keeps the load at most 3/4, so probes always end. */
 	if ((!m->slots || (m->count + 1) * 4 > (m->mask + 1) * 3) &&
-	    grow_slots(m) != 0)
+	    resize_slots(m, m->slots ? (m->mask + 1) * 2 : INITIAL_SLOTS) != 0)
 		return SIZE_MAX;
 	i = probe(m, key, len, h);
 	if (m->slots[i].off)

@@ -51,6 +51,13 @@ struct hc_strmap {
 void hc_strmap_init(struct hc_strmap *m);
 void hc_strmap_release(struct hc_strmap *m);
 
+/* Makes room for keys more keys of key_bytes bytes in all, so that
+ * inserting them allocates nothing: a map loaded from a file of known size
+ * then grows once, not two dozen times (each a copy of everything).
+ * Returns 0, or -1 when memory runs out (the map stays as it was, if
+ * perhaps with more room). */
+int hc_strmap_reserve(struct hc_strmap *m, size_t keys, size_t key_bytes);
+
 /* Id of key, adding it if absent (then *added = 1).  -1 when out of memory
  * or full; the map is unchanged then. */
 int64_t hc_strmap_intern(struct hc_strmap *m, const char *key, size_t len,

@@ -595,6 +595,26 @@ static int store_value(struct hc_enc_col *c, const struct entry *e, int tgt,
 	return 0;
 }
 
+/* The bytes of the n values' keys, read ahead in a copy of the cursor, so
+ * that the vocabulary is allocated once at its full size. */
+static int key_bytes(struct hc_cursor cur, int tgt, uint64_t n, size_t *sum,
+		     struct hc_err *err)
+{
+	size_t rest = tgt ? 8 + 4 + 3 * 8 : 8 + 4;
+
+	*sum = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		const char *key;
+		size_t len;
+		if (hc_get_str(&cur, &key, &len) != 0 ||
+		    hc_cursor_left(&cur) < rest)
+			return corrupt(err, "truncated vocabulary");
+		cur.p += rest;
+		*sum += len;
+	}
+	return 0;
+}
+
 /* Values are parsed and their slots prefetched AHEAD entries before they
  * are inserted, so that the cache misses of a big vocabulary overlap (the
  * pipeline of hc_enc_observe_column). */
@@ -640,7 +660,7 @@ static int get_col(struct hc_enc_col *c, struct hc_cursor *cur,
 		   struct hc_err *err)
 {
 	const char *name;
-	size_t len;
+	size_t len, keys;
 	uint64_t n;
 	int tgt;
 
@@ -670,6 +690,10 @@ static int get_col(struct hc_enc_col *c, struct hc_cursor *cur,
 		if (!c->t || !c->ts2)
 			return hc_err_nomem(err);
 	}
+	if (key_bytes(*cur, tgt, n, &keys, err) != 0)
+		return -1;
+	if (hc_strmap_reserve(&c->vocab, n, keys) != 0)
+		return hc_err_nomem(err);
 	if (get_values(c, cur, tgt, n, err) != 0)
 		return -1;
 	for (uint32_t k = 0; k < c->ncodes; k++)

@@ -98,6 +98,13 @@ int hc_col_hasher_rank(struct hc_col_hasher *h, const struct hc_strmap *counts,
 	}
 	hc_strmap_release(&h->table);
 	hc_strmap_init(&h->table);
+	size_t bytes = 0;
+	for (size_t i = 0; i < keep; i++)
+		bytes += r[i].len;
+	if (hc_strmap_reserve(&h->table, keep, bytes) != 0) {
+		hc_free(r);
+		return hc_err_nomem(err);
+	}
 	for (size_t i = 0; i < keep; i++) {
 		int added;
 		uint64_t *v = hc_strmap_upsert_hashed(&h->table, r[i].key,

@@ -226,6 +226,42 @@ START_TEST(test_intern_hashed)
 }
 END_TEST
 
+/* After hc_strmap_reserve for N keys of B bytes, inserting exactly those
+ * allocates nothing (the slot array and the arena stay where they are),
+ * on an empty map and on one that already holds keys; an impossible
+ * reservation fails and leaves the map usable. */
+START_TEST(test_reserve)
+{
+	struct hc_strmap m;
+	char buf[32];
+	size_t bytes = 0;
+	const void *slots, *arena;
+
+	hc_strmap_init(&m);
+	if (_i == 1)
+		ck_assert_int_eq(hc_strmap_intern(&m, "already", 7, NULL), 0);
+	for (int i = 0; i < 20000; i++)
+		bytes += (size_t)snprintf(buf, sizeof(buf), "reserved-%d", i);
+	ck_assert_int_eq(hc_strmap_reserve(&m, 20000, bytes), 0);
+	slots = m.slots;
+	arena = m.arena;
+	ck_assert_uint_ge((m.mask + 1) * 3 / 4, 20000 + (size_t)_i);
+	for (int i = 0; i < 20000; i++) {
+		int n = snprintf(buf, sizeof(buf), "reserved-%d", i);
+		ck_assert_int_eq(hc_strmap_intern(&m, buf, (size_t)n, NULL), i + _i);
+	}
+	ck_assert_ptr_eq(m.slots, slots);
+	ck_assert_ptr_eq(m.arena, arena);
+	ck_assert_int_eq(hc_strmap_find(&m, "reserved-12345", 14), 12345 + _i);
+	/* a reservation that cannot be met */
+	ck_assert_int_eq(hc_strmap_reserve(&m, HC_STRMAP_MAX_KEYS, 0), -1);
+	ck_assert_int_eq(hc_strmap_reserve(&m, 10, SIZE_MAX - 64), -1);
+	ck_assert_int_eq(hc_strmap_intern(&m, "after", 5, NULL), 20000 + _i);
+	ck_assert_int_eq(hc_strmap_find(&m, "reserved-0", 10), _i);
+	hc_strmap_release(&m);
+}
+END_TEST
+
 Suite *suite_strmap(void)
 {
 	Suite *s = suite_create("strmap");
@@ -235,6 +271,7 @@ Suite *suite_strmap(void)
 	tcase_add_test(tc, test_binary_keys);
 	tcase_add_test(tc, test_growth);
 	tcase_add_test(tc, test_intern_hashed);
+	tcase_add_loop_test(tc, test_reserve, 0, 2);
 	tcase_add_test(tc, test_million);
 	suite_add_tcase(s, tc);
 	return s;
