@@ -15,7 +15,9 @@
 #   onehot-hcb   the same to a frame (one cat column of 1,000 ids)
 # and, with ENCODE_BIG_ROWS (default 10M; 0 skips), bounded memory on a big
 # file: apply (state + buffers), fit, and fit-apply reading the file twice
-# (--memory 64M) next to fit-apply from memory.
+# (--memory 64M) next to fit-apply from memory.  With ENCODE_VOCAB
+# (default 10M; 0 skips): state-load, the load of a state of one column
+# with that many values (target sums too) and an apply of it to 2 rows.
 #
 # The peer is pandas (issue 6's figures on the same 1M-row shape: 6.4 s and
 # 437 MB for the out-of-fold target encoding, 1.9 s for the one-hot); they
@@ -28,7 +30,7 @@
 #
 # Environment: HICARD (./hicard), GENDATA (build/gendata), BENCH_DIR
 # (scratch, default $TMPDIR or /tmp), BENCH_REPEAT, ENCODE_ROWS,
-# ENCODE_BIG_ROWS, BENCH_RESULTS (also append key=value lines there).
+# ENCODE_BIG_ROWS, ENCODE_VOCAB, BENCH_RESULTS (also append key=value lines there).
 set -eu
 
 HICARD=${HICARD:-./hicard}
@@ -36,6 +38,7 @@ GENDATA=${GENDATA:-build/gendata}
 REPEAT=${BENCH_REPEAT:-3}
 ROWS=${ENCODE_ROWS:-1000000}
 BIG=${ENCODE_BIG_ROWS:-10000000}
+VOCAB=${ENCODE_VOCAB:-10000000}
 COLS=user_id,item_id,ad_id,site_id,app_id,device_model,banner_pos
 
 for prog in "$HICARD" "$GENDATA"; do
@@ -127,4 +130,17 @@ if [ "$BIG" -gt 0 ]; then
 		"$HICARD" encode fit-apply -q --memory 64M --target click --target-encode "$COLS" --format hcb "$big"
 	job big-oof-mem "$BIG" "" /dev/null \
 		"$HICARD" encode fit-apply -q --target click --target-encode "$COLS" --format hcb "$big"
+fi
+
+if [ "$VOCAB" -gt 0 ]; then
+	REPEAT=${BENCH_REPEAT:-3}
+	awk -v n="$VOCAB" 'BEGIN { print "user,click"
+		for (i = 0; i < n; i++) printf "u%09d,%d\n", i, i % 3 == 0 }' >"$dir/vocab.csv"
+	head -3 "$dir/vocab.csv" >"$dir/two.csv"
+	"$HICARD" encode fit -q --target click --target-encode user \
+		-o "$dir/vocab.state" "$dir/vocab.csv"
+	rm -f "$dir/vocab.csv"
+	echo "             state of $VOCAB values: $(wc -c <"$dir/vocab.state" | tr -d ' ') bytes"
+	job state-load "$VOCAB" "target < 2 s" /dev/null \
+		"$HICARD" encode apply -q --state "$dir/vocab.state" "$dir/two.csv"
 fi
