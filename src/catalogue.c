@@ -98,21 +98,50 @@ static int field_rows(const struct hc_model *m, const struct hc_dataset *d,
 {
 	long kc = hc_dataset_key_of(d, col);
 	const char *name = m->fields[field].name;
+	uint32_t arity = cm->c->arity, padded[HC_MF_MAX_IDS];
 
-	if (m->fields[field].arity == HC_ARITY_VAR)
-		return hc_err_set(err, HC_ERR_DATA, "column '%s': mf needs a fixed number of ids a row", name);
 	if (cm->c->keys && kc < 0)
 		return hc_err_set(err, HC_ERR_DATA, "column '%s': the model tells values apart by a key column, which the frame lacks (hash --keys)", name);
 	for (size_t i = 0; i < d->nrows; i++) {
 		size_t n;
 		const uint32_t *ids = hc_dataset_ids(d, col, i, &n);
-		int64_t e = hc_catmap_get(cm, ids, kc >= 0 ? d->cols[kc].keys[i] : 0, err);
+		int64_t e;
+		if (n != arity) {
+			if (n > arity || arity > HC_MF_MAX_IDS)
+				return hc_err_set(err, HC_ERR_DATA, "column '%s': row %zu has %zu ids; the model takes at most %u", name, i + 1, n, arity);
+			memcpy(padded, ids, n * 4);
+			for (size_t a = n; a < arity; a++)
+				padded[a] = HC_MF_PAD;
+			ids = padded;
+		}
+		e = hc_catmap_get(cm, ids, kc >= 0 ? d->cols[kc].keys[i] : 0, err);
 		if (e < 0)
 			return -1;
 		if (e >= UINT32_MAX)
 			return hc_err_set(err, HC_ERR_DATA, "column '%s': too many distinct values", name);
 		out[i] = (uint32_t)e;
 	}
+	return 0;
+}
+
+int hc_catalogue_arity(const struct hc_model *m, const struct hc_dataset *d,
+		       size_t field, size_t col, uint32_t *arity,
+		       struct hc_err *err)
+{
+	size_t most = 1;
+
+	*arity = m->fields[field].arity;
+	if (*arity != HC_ARITY_VAR)
+		return 0;
+	for (size_t i = 0; i < d->nrows; i++) {
+		size_t n;
+		(void)hc_dataset_ids(d, col, i, &n);
+		if (n > most)
+			most = n;
+	}
+	if (most > HC_MF_MAX_IDS)
+		return hc_err_set(err, HC_ERR_DATA, "column '%s': rows of up to %zu ids; mf takes at most %d", m->fields[field].name, most, HC_MF_MAX_IDS);
+	*arity = (uint32_t)most;
 	return 0;
 }
 

@@ -33,10 +33,18 @@ int64_t hc_catmap_get(struct hc_catmap *cm, const uint32_t *ids,
 /* The key column of d that names column j in "of", or -1. */
 long hc_dataset_key_of(const struct hc_dataset *d, size_t j);
 
+/* The arity of a new catalogue for field (column col of d): the field's,
+ * or for a variable number of ids the most of any row (at least 1).  0, or
+ * -1 with err set (more than HC_MF_MAX_IDS). */
+int hc_catalogue_arity(const struct hc_model *m, const struct hc_dataset *d,
+		       size_t field, size_t col, uint32_t *arity,
+		       struct hc_err *err);
+
 /* Catalogue indices of the rows of d for the model's user and item
  * fields (bind as from hc_model_bind) into *pu and *pi (owned by the
- * caller), appending new entries to cu and ci.  0, or -1 with err set (a
- * variable number of ids; keys in the model but not in the frame). */
+ * caller), appending new entries to cu and ci.  Rows with fewer ids than
+ * the catalogue's arity are padded with HC_MF_PAD.  0, or -1 with err set
+ * (more ids than the arity; keys in the model but not in the frame). */
 int hc_catalogue_rows(const struct hc_model *m, const struct hc_dataset *d,
 		      const size_t *bind, struct hc_catmap *cu,
 		      struct hc_catmap *ci, uint32_t **pu, uint32_t **pi,

@@ -75,10 +75,15 @@ struct hc_model_table {
 };
 
 /* mf: the items and users seen in training, told apart by their key
- * columns when the frame has them, else by their ids. */
+ * columns when the frame has them, else by their ids.  A field of a
+ * variable number of ids a row (double-frequency hashing gives frequent
+ * values one id, the others two) is stored at its largest number, the
+ * unused places holding HC_MF_PAD, which adds nothing to the vector. */
+#define HC_MF_PAD UINT32_MAX
+#define HC_MF_MAX_IDS 64
 struct hc_catalogue {
 	size_t n;
-	uint32_t arity;   /* ids per entry */
+	uint32_t arity;   /* ids per entry (padded ones included) */
 	uint32_t *ids;    /* n * arity */
 	uint64_t *keys;   /* n, or NULL without a key column */
 };

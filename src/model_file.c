@@ -382,15 +382,21 @@ static int read_fields(struct hc_model *m, const cJSON *h, struct hc_err *err)
 	return 0;
 }
 
-static int get_catalogue(struct hc_cursor *c, struct hc_catalogue *cat,
-			 uint32_t want_arity, struct hc_err *err)
+/* A catalogue of the field's entries; each id must be a row of the
+ * field's table (or padding, in a field of a variable number of ids). */
+static int get_catalogue(struct hc_cursor *c, const struct hc_model *m,
+			 size_t field, struct hc_catalogue *cat,
+			 struct hc_err *err)
 {
+	uint32_t want = m->fields[field].arity;
+	uint64_t rows = m->tables[m->fields[field].table].rows;
 	uint64_t n;
 	uint32_t arity;
 	uint8_t keys;
 
 	if (hc_get_u64(c, &n) || hc_get_u32(c, &arity) || hc_get_u8(c, &keys) ||
-	    arity != want_arity || keys > 1 ||
+	    (want != HC_ARITY_VAR && arity != want) || arity < 1 ||
+	    arity > HC_MF_MAX_IDS || keys > 1 ||
 	    n > hc_cursor_left(c) / ((size_t)arity * 4 + keys * 8))
 		return bad(err, "the catalogue is malformed");
 	cat->n = (size_t)n;
@@ -402,6 +408,10 @@ static int get_catalogue(struct hc_cursor *c, struct hc_catalogue *cat,
 	hc_get(c, cat->ids, n * arity * 4);
 	if (keys)
 		hc_get(c, cat->keys, n * 8);
+	for (size_t k = 0; k < n * arity; k++)
+		if (cat->ids[k] >= rows &&
+		    !(want == HC_ARITY_VAR && cat->ids[k] == HC_MF_PAD))
+			return bad(err, "a catalogue id is past its table");
 	return 0;
 }
 
@@ -413,8 +423,8 @@ static int get_mf(struct hc_cursor *c, struct hc_model *m, struct hc_err *err)
 		return bad(err, "an mf model needs two cat fields");
 	m->user = 0;
 	m->item = 1;
-	if (get_catalogue(c, &m->users, m->fields[0].arity, err) != 0 ||
-	    get_catalogue(c, &m->items, m->fields[1].arity, err) != 0)
+	if (get_catalogue(c, m, 0, &m->users, err) != 0 ||
+	    get_catalogue(c, m, 1, &m->items, err) != 0)
 		return -1;
 	nu = m->users.n;
 	if (hc_cursor_left(c) / 8 < nu + 1)

@@ -5,7 +5,7 @@
  * with x = <e_u, e_i - e_j> the gradients of the loss -log sigmoid(x) are
  * g (e_i - e_j) for e_u, g e_u for e_i and -g e_u for e_j, g = -sigmoid(-x).
  * A field's vector is the sum (or concatenation) of its ids' rows, so each
- * id row gets the gradient of its slot.  Weight decay joins the gradient
+ * id row gets the gradient of its slot (padding, HC_MF_PAD, has no row).  Weight decay joins the gradient
  * of every row touched.  The row loops are written so that compilers
  * vectorise them (no branch inside, one optimizer a loop).
  */
@@ -23,8 +23,9 @@ void hc_mf_embed(const struct hc_model *m, size_t field, const uint32_t *ids,
 
 	memset(out, 0, dim * sizeof(float));
 	for (size_t a = 0; a < nids; a++)
-		hc_vec_add(out + (m->combine == HC_COMBINE_CONCAT ? a * ew : 0),
-			   t->w + (size_t)ids[a] * ew, ew);
+		if (ids[a] != HC_MF_PAD)
+			hc_vec_add(out + (m->combine == HC_COMBINE_CONCAT ? a * ew : 0),
+				   t->w + (size_t)ids[a] * ew, ew);
 }
 
 static void update_rows(struct hc_model *m, size_t field, const uint32_t *ids,
@@ -38,6 +39,8 @@ static void update_rows(struct hc_model *m, size_t field, const uint32_t *ids,
 		size_t base = (size_t)ids[a] * ew;
 		const float *g = grad + (m->combine == HC_COMBINE_CONCAT ? a * ew : 0);
 
+		if (ids[a] == HC_MF_PAD)
+			continue;
 		if (o->optim == HC_OPTIM_ADAM)
 			hc_vec_adam(t->w + base, t->s1 + base, t->s2 + base, g, ew,
 				    o->l2_emb, o->beta1, o->beta2,
@@ -83,6 +86,8 @@ static void prefetch_rows(const struct hc_model *m, size_t field,
 
 	for (uint32_t a = 0; a < c->arity; a++) {
 		size_t base = (size_t)c->ids[e * c->arity + a] * t->width;
+		if (c->ids[e * c->arity + a] == HC_MF_PAD)
+			continue;
 		for (size_t off = 0; off < bytes; off += 64) {
 			__builtin_prefetch((const char *)(t->w + base) + off, 1);
 			__builtin_prefetch((const char *)(t->s1 + base) + off, 1);

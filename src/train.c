@@ -267,8 +267,9 @@ static int mf_prepare(struct hc_model *m, const struct hc_dataset *d,
 	struct hc_catmap cu, ci;
 	int rc;
 
-	m->users.arity = m->fields[m->user].arity;
-	m->items.arity = m->fields[m->item].arity;
+	if (hc_catalogue_arity(m, d, m->user, bind[m->user], &m->users.arity, err) != 0 ||
+	    hc_catalogue_arity(m, d, m->item, bind[m->item], &m->items.arity, err) != 0)
+		return -1;
 	if ((hc_dataset_key_of(d, bind[m->user]) >= 0 && !(m->users.keys = hc_malloc(8))) ||
 	    (hc_dataset_key_of(d, bind[m->item]) >= 0 && !(m->items.keys = hc_malloc(8))))
 		return hc_err_nomem(err);

@@ -533,6 +533,42 @@ START_TEST(test_mf_learns)
 }
 END_TEST
 
+/* An mf model file whose catalogue names a row past its table (or
+ * padding, in a field of one id a row) is refused, not read out of
+ * bounds later. */
+START_TEST(test_catalogue_ids_checked)
+{
+	struct hc_dataset tr;
+	struct hc_model m, r;
+	struct hc_model_opts mo = opts_for(HC_MODEL_MF, HC_OPTIM_ADAM, 0.02f);
+	struct hc_err err = {0};
+	struct hc_buf b;
+	uint32_t bad[3] = {0, HC_MF_PAD, 0};
+
+	make_communities(&tr, 3, 4, 0);
+	mo.dim = 4;
+	train_ok(&m, &tr, &mo, 1);
+	bad[0] = (uint32_t)m.tables[m.fields[m.user].table].rows;
+	bad[2] = m.users.ids[0];
+	for (int k = 0; k < 3; k++) {
+		m.users.ids[0] = bad[k];
+		hc_buf_init(&b);
+		ck_assert_int_eq(hc_model_serialize(&m, HC_QUANT_F32, &b, &err), 0);
+		int rc = hc_model_deserialize(&r, b.data, b.len, &err);
+		if (k < 2) {
+			ck_assert_int_eq(rc, -1);
+			ck_assert_str_eq(err.msg, "model: a catalogue id is past its table");
+		} else {
+			ck_assert_msg(rc == 0, "%s", err.msg);
+			hc_model_release(&r);
+		}
+		hc_buf_release(&b);
+	}
+	hc_model_release(&m);
+	hc_dataset_release(&tr);
+}
+END_TEST
+
 START_TEST(test_catalogue_keys)
 {
 	struct hc_catalogue c = {0};
@@ -623,6 +659,7 @@ Suite *suite_model(void)
 	tcase_add_test(tc, test_bind_mismatch);
 	tcase_add_test(tc, test_mf_learns);
 	tcase_add_test(tc, test_catalogue_keys);
+	tcase_add_test(tc, test_catalogue_ids_checked);
 	tcase_add_test(tc, test_rank_all);
 	suite_add_tcase(s, tc);
 	return s;
