@@ -36,7 +36,25 @@ WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	    -Wmissing-prototypes -Wformat=2 -Wvla
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -I. \
 	     -DHC_VERSION='"$(VERSION)"' $(shell pkg-config --cflags igraph 2>/dev/null)
-LIBS      = -lcsv -lcjson -lxxhash $(shell pkg-config --libs igraph 2>/dev/null || echo -ligraph) -lpthread -lm
+# igraph is linked statically when Debian's libigraph.a is there, with
+# --as-needed: only the parts cluster calls come along, and 4 of the 27
+# shared libraries its .so pulls in (BLAS, GLPK, ICU, libxml2, ...), which
+# cost every start of hicard 17 ms (and under valgrind a second).  Its
+# dependencies are named by soname where the -dev symlink is missing; if
+# any cannot be found, the shared library is used.
+IGRAPH_LIBDIR := $(shell pkg-config --variable=libdir igraph 2>/dev/null)
+IGRAPH_A      := $(wildcard $(IGRAPH_LIBDIR)/libigraph.a)
+igraph_dep     = $(if $(wildcard $(IGRAPH_LIBDIR)/lib$1.so),-l$1,$(addprefix -l:,$(notdir \
+		 $(firstword $(wildcard $(IGRAPH_LIBDIR)/lib$1.so.*)))))
+IGRAPH_DEPN   := $(sort $(patsubst -l%,%,$(filter-out -ligraph,$(filter -l%,\
+		 $(shell pkg-config --libs --static igraph 2>/dev/null)))))
+IGRAPH_DEPS   := $(foreach l,$(IGRAPH_DEPN),$(call igraph_dep,$l))
+ifneq ($(and $(IGRAPH_A),$(filter $(words $(IGRAPH_DEPN)),$(words $(IGRAPH_DEPS)))),)
+IGRAPH_LIBS   = -Wl,--as-needed $(IGRAPH_A) $(IGRAPH_DEPS) -Wl,--no-as-needed
+else
+IGRAPH_LIBS   = $(shell pkg-config --libs igraph 2>/dev/null || echo -ligraph)
+endif
+LIBS      = -lcsv -lcjson -lxxhash $(IGRAPH_LIBS) -lpthread -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 LIB_SRC   = $(sort $(wildcard lib/*.c))

@@ -2,7 +2,7 @@
 # run.sh - command-line test runner: cases as data, in the style of jq's
 # tests/jq.test and git's t/.
 #
-# Usage: HICARD=path/to/hicard sh tests/cli/run.sh tests/cli/*.test
+# Usage: HICARD=path/to/hicard [JOBS=N] sh tests/cli/run.sh tests/cli/*.test
 #
 # A .test file holds cases separated by blank lines:
 #
@@ -108,7 +108,7 @@ run_case() { # $1 = case folder, $2 = test file
 	fi
 	failed=$((failed + 1))
 	echo "FAIL $2:$line: $name: $why"
-	echo "  \$ $(cat "$c/cmd")"
+	printf '  $ %s\n' "$(cat "$c/cmd")"
 	if ! cmp -s "$c/out" "$c/stdout"; then
 		echo "  --- stdout: expected / +++ got"
 		diff "$c/stdout" "$c/out" | head -20 | sed 's/^/  /'
@@ -119,6 +119,10 @@ run_case() { # $1 = case folder, $2 = test file
 	fi
 }
 
+# Every case of every file, then JOBS workers (default: the number of
+# processors) taking every JOBS-th case each: cases are independent (each
+# has its own $TMP), and the failure-injection walks make a few of them long.
+: > "$work/cases.list"
 for t in "$@"; do
 	d="$work/cases/$(basename "$t" .test)"
 	mkdir -p "$d"
@@ -127,8 +131,32 @@ for t in "$@"; do
 		continue
 	fi
 	for c in "$d"/*/; do
-		[ -d "$c" ] && run_case "${c%/}" "$t"
+		[ -d "$c" ] && printf '%s %s\n' "${c%/}" "$t" >> "$work/cases.list"
 	done
+done
+
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 1)}
+case $jobs in ''|*[!0-9]*|0) jobs=1 ;; esac
+k=0
+while [ "$k" -lt "$jobs" ]; do
+	(
+		passed=0 failed=0
+		awk -v k="$k" -v n="$jobs" '(NR - 1) % n == k' "$work/cases.list" > "$work/share.$k"
+		while read -r c t; do
+			run_case "$c" "$t"
+		done < "$work/share.$k" > "$work/log.$k"
+		echo "$passed $failed" > "$work/count.$k"
+	) &
+	k=$((k + 1))
+done
+wait
+k=0
+while [ "$k" -lt "$jobs" ]; do
+	cat "$work/log.$k"
+	read -r p f < "$work/count.$k" || { p=0; f=1; echo "worker $k died"; }
+	passed=$((passed + p))
+	failed=$((failed + f))
+	k=$((k + 1))
 done
 
 echo "cli: $passed passed, $failed failed"
