@@ -255,8 +255,9 @@ static void scratch_release(struct scratch *s)
 	hc_free(s->lens);
 }
 
-/* The targets of a batch (NaN where empty); a value that is not a finite
- * number is an error naming its place. */
+/* The targets of a batch (NaN where empty); a value that is not a number
+ * within HC_TE_TARGET_MAX (NaN, infinity, 1e300: its square would
+ * overflow the sums) is an error naming its place. */
 static int batch_targets(const struct hc_csv_reader *csv,
 			 const struct hc_csv_batch *b, long col, double *y,
 			 struct hc_err *err)
@@ -274,10 +275,11 @@ static int batch_targets(const struct hc_csv_reader *csv,
 		s = b->buf + b->off[f];
 		if (b->len[f] == 0)
 			continue;
-		if (hc_parse_double(s, b->len[f], &y[i]) == 0 && isfinite(y[i]))
+		if (hc_parse_double(s, b->len[f], &y[i]) == 0 &&
+		    fabs(y[i]) <= HC_TE_TARGET_MAX)
 			continue;
 		hc_csv_where(csv, b->line[i], (size_t)col, where, sizeof(where));
-		return hc_err_set(err, HC_ERR_DATA, "%s: target '%.40s' is not a finite number", where, s);
+		return hc_err_set(err, HC_ERR_DATA, "%s: target '%.40s' is not a number from -1e100 to 1e100", where, s);
 	}
 	return 0;
 }

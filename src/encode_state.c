@@ -506,6 +506,21 @@ static int corrupt(struct hc_err *err, const char *what)
 	return hc_err_set(err, HC_ERR_DATA, "corrupted encode state: %s", what);
 }
 
+/* Whether target sums over n rows could have come from fitting: n whole,
+ * the sums within what n targets of at most HC_TE_TARGET_MAX give, and
+ * for a 0/1 target 0 <= s, s2 <= n.  Damaged sums that pass isfinite alone
+ * can still make an encoding infinite. */
+static int sums_fit(double n, double s, double s2, int nonbinary)
+{
+	const double m = HC_TE_TARGET_MAX;
+
+	if (!(n >= 0 && n <= 0x1p64 && n == floor(n)))
+		return 0;
+	if (!nonbinary)
+		return s >= 0 && s <= n && s2 >= 0 && s2 <= n;
+	return fabs(s) <= n * m && s2 >= 0 && s2 <= n * m * m;
+}
+
 static int get_header(struct hc_enc_state *st, struct hc_cursor *cur,
 		      uint32_t *ncols, struct hc_err *err)
 {
@@ -513,7 +528,7 @@ static int get_header(struct hc_enc_state *st, struct hc_cursor *cur,
 	size_t tlen;
 	uint8_t nb, order, sb;
 
-	if (hc_get_str(cur, &t, &tlen) != 0)
+	if (hc_get_str(cur, &t, &tlen) != 0 || memchr(t, '\0', tlen))
 		return corrupt(err, "target name");
 	if (tlen && !(st->target = hc_strndup(t, tlen)))
 		return hc_err_nomem(err);
@@ -529,10 +544,10 @@ static int get_header(struct hc_enc_state *st, struct hc_cursor *cur,
 	hc_get_u8(cur, &sb);
 	if (hc_get_u32(cur, ncols) != 0)
 		return corrupt(err, "truncated header");
-	if (nb > 1 || order > 1 || sb > 1 || !isfinite(st->p.smooth) ||
+	if (nb > 1 || order > 1 || sb > 1 || !(st->p.smooth <= HC_TE_SMOOTH_MAX) ||
 	    (st->p.smooth < 0 && st->p.smooth != HC_TE_SMOOTH_AUTO) ||
-	    st->target_rows > st->rows || !isfinite(st->target_sum) ||
-	    !isfinite(st->target_sum2))
+	    st->target_rows > st->rows ||
+	    !sums_fit((double)st->target_rows, st->target_sum, st->target_sum2, nb))
 		return corrupt(err, "options");
 	st->target_nonbinary = nb;
 	st->p.order = order;
@@ -551,8 +566,8 @@ struct entry {
 	double n, s, s2;
 };
 
-static int parse_value(struct hc_cursor *cur, int tgt, struct entry *e,
-		       struct hc_err *err)
+static int parse_value(const struct hc_enc_state *st, struct hc_cursor *cur,
+		       int tgt, struct entry *e, struct hc_err *err)
 {
 	if (hc_get_str(cur, &e->key, &e->len) != 0 || hc_get_u64(cur, &e->count) != 0 ||
 	    hc_get_u32(cur, &e->code) != 0)
@@ -563,7 +578,8 @@ static int parse_value(struct hc_cursor *cur, int tgt, struct entry *e,
 	if (hc_get_f64(cur, &e->n) != 0 || hc_get_f64(cur, &e->s) != 0 ||
 	    hc_get_f64(cur, &e->s2) != 0)
 		return corrupt(err, "truncated target sums");
-	if (!(e->n >= 0) || !isfinite(e->s) || !isfinite(e->s2))
+	if (!(e->n <= (double)st->target_rows) ||
+	    !sums_fit(e->n, e->s, e->s2, st->target_nonbinary))
 		return corrupt(err, "target sums");
 	return 0;
 }
@@ -618,14 +634,15 @@ static int key_bytes(struct hc_cursor cur, int tgt, uint64_t n, size_t *sum,
 /* Values are parsed and their slots prefetched AHEAD entries before they
  * are inserted, so that the cache misses of a big vocabulary overlap (the
  * pipeline of hc_enc_observe_column). */
-static int get_values(struct hc_enc_col *c, struct hc_cursor *cur, int tgt,
+static int get_values(const struct hc_enc_state *st, struct hc_enc_col *c,
+		      struct hc_cursor *cur, int tgt,
 		      uint64_t n, struct hc_err *err)
 {
 	struct entry ring[RING];
 
 	for (uint64_t i = 0; i < n + AHEAD; i++) {
 		if (i < n) {
-			if (parse_value(cur, tgt, &ring[i & (RING - 1)], err) != 0)
+			if (parse_value(st, cur, tgt, &ring[i & (RING - 1)], err) != 0)
 				return -1;
 			hc_strmap_prefetch(&c->vocab, ring[i & (RING - 1)].hash);
 		}
@@ -656,7 +673,8 @@ static int get_hash(struct hc_enc_col *c, struct hc_cursor *cur,
 	return 0;
 }
 
-static int get_col(struct hc_enc_col *c, struct hc_cursor *cur,
+static int get_col(const struct hc_enc_state *st, struct hc_enc_col *c,
+		   struct hc_cursor *cur,
 		   struct hc_err *err)
 {
 	const char *name;
@@ -667,6 +685,8 @@ static int get_col(struct hc_enc_col *c, struct hc_cursor *cur,
 	if (hc_get_str(cur, &name, &len) != 0 || hc_get_u32(cur, &c->kinds) != 0 ||
 	    hc_get_u32(cur, &c->ncodes) != 0)
 		return corrupt(err, "truncated column");
+	if (memchr(name, '\0', len))
+		return corrupt(err, "a column name holds a NUL byte");
 	if ((c->kinds & HC_ENC_BIT(HC_ENC_HASH)) && get_hash(c, cur, err) != 0)
 		return -1;
 	if (hc_get_u64(cur, &n) != 0)
@@ -674,6 +694,11 @@ static int get_col(struct hc_enc_col *c, struct hc_cursor *cur,
 	if (!(c->name = hc_strndup(name, len)))
 		return hc_err_nomem(err);
 	tgt = (c->kinds & HC_ENC_TARGET_KINDS) != 0;
+	/* fit refuses woe without a 0/1 target or with --smooth 0 (an
+	 * infinite woe); a state that has one is damaged */
+	if ((c->kinds & HC_ENC_BIT(HC_ENC_WOE)) &&
+	    (st->target_nonbinary || st->p.smooth == 0))
+		return corrupt(err, "woe settings");
 	if (c->kinds == 0 || c->kinds >= HC_ENC_BIT(HC_ENC_NKINDS) ||
 	    n > HC_STRMAP_MAX_KEYS || n > hc_cursor_left(cur) / 16 ||
 	    c->ncodes > n)
@@ -694,7 +719,7 @@ static int get_col(struct hc_enc_col *c, struct hc_cursor *cur,
 		return -1;
 	if (hc_strmap_reserve(&c->vocab, n, keys) != 0)
 		return hc_err_nomem(err);
-	if (get_values(c, cur, tgt, n, err) != 0)
+	if (get_values(st, c, cur, tgt, n, err) != 0)
 		return -1;
 	for (uint32_t k = 0; k < c->ncodes; k++)
 		if (c->by_code[k] == UINT32_MAX)
@@ -732,7 +757,7 @@ struct hc_enc_state *hc_enc_deserialize(struct hc_cursor *cur,
 	for (size_t j = 0; j < ncols; j++) {
 		st->ncols++;
 		hc_strmap_init(&st->cols[j].vocab);
-		if (get_col(&st->cols[j], cur, err) != 0)
+		if (get_col(st, &st->cols[j], cur, err) != 0)
 			goto fail;
 		if ((st->cols[j].kinds & HC_ENC_TARGET_KINDS) && !st->target) {
 			corrupt(err, "a target encoder without a target");

@@ -29,6 +29,11 @@
 #include "lib/err.h"
 
 #define HC_TE_SMOOTH_AUTO (-1.0)
+/* Bounds that keep every sum and encoding finite: a target is at most
+ * HC_TE_TARGET_MAX in size (so squares and sums over 2^64 rows stay
+ * below 1e220) and a fixed smoothing at most HC_TE_SMOOTH_MAX. */
+#define HC_TE_TARGET_MAX 1e100
+#define HC_TE_SMOOTH_MAX 1e12
 /* Most folds: each value keeps sums per fold. */
 #define HC_TE_FOLDS_MAX 100
 

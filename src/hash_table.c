@@ -42,7 +42,9 @@ static int add(struct hc_strmap *m, const char *v, size_t len, uint64_t n,
 
 	if (!p)
 		return hc_err_nomem(err);
-	*p += n;
+	/* A counts file may repeat a value: its counts add up, saturating at
+	 * 2^63 so that no sum wraps round to a small count. */
+	*p = *p + n > HC_COUNT_MAX ? HC_COUNT_MAX : *p + n;
 	return 0;
 }
 
@@ -121,7 +123,7 @@ int hc_counts_read(struct hc_counts *c, struct hc_csv_reader *csv,
 		uint64_t n;
 		if (j < 0)
 			continue;
-		if (row_number(csv, &r, cn, 1, UINT64_MAX / 2, "a count (1 or more)",
+		if (row_number(csv, &r, cn, 1, HC_COUNT_MAX, "a count (1 or more)",
 			       &n, err) != 0 ||
 		    add(&c->maps[j], hc_csv_field(&r, (size_t)cv),
 			hc_csv_field_len(&r, (size_t)cv), n, err) != 0)

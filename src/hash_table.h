@@ -23,7 +23,9 @@
 #include "lib/err.h"
 #include "lib/strmap.h"
 
-/* Per column a strmap from value to count (its value slot). */
+/* Per column a strmap from value to count (its value slot), at most
+ * HC_COUNT_MAX. */
+#define HC_COUNT_MAX (UINT64_MAX / 2)
 struct hc_counts {
 	size_t ncols;
 	struct hc_strmap *maps;

@@ -90,14 +90,14 @@ static int add_field(struct hc_model *m, const struct hc_frame_schema *s,
 	return 0;
 }
 
-/* The width of one id's embedding slot. */
-static uint32_t slot_width(const struct hc_model *m, const struct hc_model_field *f)
+uint32_t hc_model_field_width(const struct hc_model *m,
+			      const struct hc_model_field *f)
 {
 	if (m->kind == HC_MODEL_LOGREG)
-		return 0;
+		return m->lin;
 	if (m->combine == HC_COMBINE_CONCAT && f->kind == HC_KIND_CAT)
-		return m->dim / f->arity;
-	return m->dim;
+		return m->lin + m->dim / f->arity;
+	return m->lin + m->dim;
 }
 
 static int pick_fields(struct hc_model *m, const struct hc_frame_schema *s,
@@ -161,6 +161,7 @@ static int make_tables(struct hc_model *m, const struct hc_frame_schema *s,
 		       struct hc_err *err)
 {
 	uint32_t nnum = 0;
+	size_t first_num = 0;
 
 	if (!(m->tables = hc_calloc(m->nfields + 1, sizeof(*m->tables))))
 		return hc_err_nomem(err);
@@ -170,7 +171,9 @@ static int make_tables(struct hc_model *m, const struct hc_frame_schema *s,
 		long t;
 
 		if (fl->kind == HC_KIND_NUM) {
-			fl->row = nnum++;
+			if (nnum++ == 0)
+				first_num = f;
+			fl->row = nnum - 1;
 			continue;
 		}
 		for (size_t j = 0; j < s->ncols && !tname; j++)
@@ -184,7 +187,7 @@ static int make_tables(struct hc_model *m, const struct hc_frame_schema *s,
 					  fl->name, tname, (unsigned long long)m->tables[t].rows,
 					  (unsigned long long)fl->space);
 		if (t < 0 && (t = add_table(m, tname, fl->space,
-					    m->lin + slot_width(m, fl), err)) < 0)
+					    hc_model_field_width(m, fl), err)) < 0)
 			return -1;
 		fl->table = (uint32_t)t;
 	}
@@ -192,7 +195,7 @@ static int make_tables(struct hc_model *m, const struct hc_frame_schema *s,
 		long t = find_table(m, "num");
 		if (t >= 0)
 			return hc_err_set(err, HC_ERR_DATA, "a cat column's table is named 'num', which the num columns' table takes");
-		t = add_table(m, "num", nnum, m->lin + (m->kind == HC_MODEL_LOGREG ? 0 : m->dim), err);
+		t = add_table(m, "num", nnum, hc_model_field_width(m, &m->fields[first_num]), err);
 		if (t < 0)
 			return -1;
 		for (size_t f = 0; f < m->nfields; f++)

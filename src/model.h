@@ -121,6 +121,11 @@ int hc_model_init(struct hc_model *m, const struct hc_frame_schema *s,
 		  const struct hc_model_opts *o, int train, struct hc_err *err);
 void hc_model_release(struct hc_model *m);
 
+/* Floats a row of field f's table: the linear weight (if any) and the
+ * embedding slot of one id (dim, or dim / ids under --combine concat). */
+uint32_t hc_model_field_width(const struct hc_model *m,
+			      const struct hc_model_field *f);
+
 /* Maps each field to the column of s of the same name, which must have
  * the same kind, arity and id space (and, when both record one, hash
  * scheme and seed).  bind gets nfields indices; *label the label column

@@ -75,14 +75,17 @@ static void quant_encode(enum hc_quant q, const float *x, size_t n,
 	}
 	if (n == 0)
 		lo = hi = 0;
-	scale = hi > lo ? (hi - lo) / levels : 1.0f;
+	/* in double: hi - lo of two large floats of opposite signs can
+	 * overflow a float, and so can a code times the scale */
+	scale = hi > lo ? (float)(((double)hi - lo) / levels) : 1.0f;
 	memcpy(out, &scale, 4);
 	memcpy(out + 4, &lo, 4);
 	if (q == HC_QUANT_INT4)
 		memset(out + 8, 0, (n + 1) / 2);
 	for (size_t i = 0; i < n; i++) {
-		float c = roundf((x[i] - lo) / scale);
-		unsigned v = c < 0 ? 0 : c > levels ? (unsigned)levels : (unsigned)c;
+		float c = (float)round(((double)x[i] - lo) / scale);
+		/* (!(c >= 0): NaN too, which no cast may see) */
+		unsigned v = !(c >= 0) ? 0 : c > levels ? (unsigned)levels : (unsigned)c;
 		if (q == HC_QUANT_INT8)
 			out[8 + i] = (unsigned char)v;
 		else
@@ -110,7 +113,7 @@ static void quant_decode(enum hc_quant q, const unsigned char *in, size_t n,
 	memcpy(&lo, in + 4, 4);
 	for (size_t i = 0; i < n; i++) {
 		unsigned v = q == HC_QUANT_INT8 ? in[8 + i] : (in[8 + i / 2] >> (4 * (i % 2))) & 15u;
-		x[i] = lo + scale * (float)v;
+		x[i] = (float)((double)lo + (double)scale * v);
 	}
 }
 
@@ -365,7 +368,7 @@ static int read_fields(struct hc_model *m, const cJSON *h, struct hc_err *err)
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(f, "name");
 		double rows, width;
 		if (!cJSON_IsString(name) || get_num(f, "rows", 1, 4294967296.0, &rows) != 0 ||
-		    get_num(f, "width", m->lin ? 1 : 0, HC_MODEL_DIM_MAX + 1, &width) != 0)
+		    get_num(f, "width", 1, HC_MODEL_DIM_MAX + 1, &width) != 0)
 			return bad(err, "a table in the header is malformed");
 		if (!(t->name = hc_strdup(name->valuestring)))
 			return hc_err_nomem(err);
@@ -378,6 +381,12 @@ static int read_fields(struct hc_model *m, const cJSON *h, struct hc_err *err)
 		const struct hc_model_table *t = &m->tables[fl->table];
 		if (fl->kind == HC_KIND_CAT ? t->rows != fl->space : fl->row >= t->rows)
 			return bad(err, "a field does not fit its table");
+		/* concat splits dim among a fixed number of ids */
+		if (m->combine == HC_COMBINE_CONCAT && fl->kind == HC_KIND_CAT &&
+		    (fl->arity == HC_ARITY_VAR || m->dim % fl->arity))
+			return bad(err, "a field's ids do not divide the dimension");
+		if (t->width != hc_model_field_width(m, fl))
+			return bad(err, "a table's width does not match its fields");
 	}
 	return 0;
 }
@@ -461,7 +470,8 @@ static int read_header(struct hc_model *m, const cJSON *h, struct hc_err *err)
 	    get_num(h, "version", 1, 1, &v) != 0)
 		return bad(err, "the header is not a hicard model's");
 	if (k < 0 || t < 0 || c < 0 || get_num(h, "dim", 0, HC_MODEL_DIM_MAX, &dim) != 0 ||
-	    !cJSON_IsNumber(bias) || (k == HC_MODEL_MF) != (t == HC_TASK_RANKING))
+	    !cJSON_IsNumber(bias) || !isfinite((float)bias->valuedouble) ||
+	    (k == HC_MODEL_MF) != (t == HC_TASK_RANKING))
 		return bad(err, "the header is malformed");
 	m->kind = (enum hc_model_kind)k;
 	m->task = (enum hc_task)t;
@@ -507,6 +517,13 @@ int hc_model_deserialize(struct hc_model *m, const unsigned char *p,
 		}
 		if (get_table(&c, m, tb, (enum hc_quant)q) != 0)
 			goto fail_bad;
+		/* Training never writes NaN or infinity (a diverged run is an
+		 * error), so one here is damage, and would poison every score. */
+		for (size_t k = 0; k < (size_t)tb->rows * tb->width; k++)
+			if (!isfinite(tb->w[k])) {
+				bad(err, "a parameter is not a finite number");
+				goto fail;
+			}
 	}
 	if (m->kind == HC_MODEL_MF && get_mf(&c, m, err) != 0)
 		goto fail;

@@ -12,7 +12,7 @@ case $2 in /*) hicard=$2 ;; *) hicard=$(pwd)/$2 ;; esac
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 rm -rf "$out"
-for t in csv select schema frame state opts; do mkdir -p "$out/$t"; done
+for t in csv select schema frame state opts tables model encstate; do mkdir -p "$out/$t"; done
 
 # seed DIR NAME OPTBYTE(octal) FILE: the option byte, then the file.
 seed() {
@@ -92,6 +92,50 @@ for f in testdata/bad/*.st; do
 	seed "$out/state" "bad-$b.pipe" 000 "$f"
 	seed "$out/state" "bad-$b.fix" 006 "$f"
 done
+
+# payload FILE: the payload of a state file (lib/statefile.h: a 20-byte
+# head before it, a 4-byte CRC after it).
+payload() {
+	tail -c +21 "$1" | head -c -4
+}
+
+# Hash tables: counts files (option 000: columns user and item; 002: user
+# only) and cluster maps (001, 003).
+for f in testdata/hash/*.counts; do
+	b=$(basename "$f" .counts)
+	seed "$out/tables" "$b.counts" 000 "$f"
+	seed "$out/tables" "$b.counts-one" 002 "$f"
+done
+for f in testdata/hash/*.map; do
+	b=$(basename "$f" .map)
+	seed "$out/tables" "$b.map" 001 "$f"
+	seed "$out/tables" "$b.map-one" 003 "$f"
+done
+
+# Models: logreg, fm (int8) and mf payloads, mf with keys and with
+# double-frequency's padded rows.
+t=$out/model.tmp
+mkdir -p "$t"
+"$hicard" train --model logreg --epochs 1 --threads 1 -q -o "$t/m" testdata/frames/small.hcb
+payload "$t/m" > "$out/model/logreg"
+"$hicard" train --model fm --dim 4 --epochs 1 --threads 1 --quantize int8 -q -o "$t/m" testdata/frames/small.hcb
+payload "$t/m" > "$out/model/fm-int8"
+for s in "double --buckets 40" "vocab --fit testdata/graphhash/train.csv" \
+	 "double-frequency --buckets 40 --fit testdata/graphhash/train.csv"; do
+	"$hicard" hash --scheme $s --keys --format hcb -q -o "$t/f.hcb" \
+		testdata/graphhash/test.csv
+	"$hicard" train --model mf --dim 4 --epochs 1 --threads 1 -q -o "$t/m" "$t/f.hcb"
+	payload "$t/m" > "$out/model/mf-${s%% *}"
+done
+
+# Encode states: every encoder, with and without a target.
+"$hicard" encode fit --onehot device --ordinal device --count city --freq city \
+	--target-encode device,city --woe city --binary city --resbit city \
+	--target click -q -o "$t/s" testdata/encode/train.csv
+payload "$t/s" > "$out/encstate/all"
+"$hicard" encode fit --onehot device --count city -q -o "$t/s" testdata/encode/train.csv
+payload "$t/s" > "$out/encstate/no-target"
+rm -rf "$t"
 
 # Options: every "$ hicard SUB ..." line of the command-line tests without
 # shell syntax, as NUL-separated words.

@@ -349,6 +349,49 @@ START_TEST(corruptions)
 }
 END_TEST
 
+/* Sums that pass isfinite but no fit could give are damage: a 0/1
+ * target's sum above its rows, a value's row count that is not whole or
+ * above the target rows, a sum past what HC_TE_TARGET_MAX allows; each
+ * would make an encoding infinite or meaningless. */
+START_TEST(impossible_sums)
+{
+	struct hc_enc_params p = {.smooth = HC_TE_SMOOTH_AUTO};
+	struct hc_enc_state *st = new_state(&p), *r;
+	struct hc_buf b;
+	struct hc_err err;
+
+	observe_train(st, 0, 8);
+	ck_assert_int_eq(hc_enc_finalize(st, &err), 0);
+	for (int k = 0; k < 5; k++) {
+		double save_s = st->target_sum, save_n = st->cols[1].t[0].n;
+		double save_vs = st->cols[1].t[0].s;
+		switch (k) {
+		case 0: st->target_sum = 1e300; break;
+		case 1: st->target_sum = -1; break;
+		case 2: st->cols[1].t[0].n = 0.5; break;
+		case 3: st->cols[1].t[0].n = (double)st->target_rows + 1; break;
+		default: st->cols[1].t[0].s = st->cols[1].t[0].n + 1; break;
+		}
+		serialize(st, &b);
+		r = reload(&b, &err);
+		ck_assert_msg(r == NULL, "case %d was read", k);
+		ck_assert_str_eq(err.msg, k < 2 ? "corrupted encode state: options"
+					     : "corrupted encode state: target sums");
+		hc_buf_release(&b);
+		st->target_sum = save_s;
+		st->cols[1].t[0].n = save_n;
+		st->cols[1].t[0].s = save_vs;
+	}
+	/* restored: it reads again */
+	serialize(st, &b);
+	r = reload(&b, &err);
+	ck_assert_msg(r != NULL, "%s", err.msg);
+	hc_enc_state_free(r);
+	hc_buf_release(&b);
+	hc_enc_state_free(st);
+}
+END_TEST
+
 /* The plan: columns in file order with the union of their encoders; the
  * hash encoder's buckets per column; the hasher survives a round trip and
  * gives hicard hash's ids (H(s_0, v) mod m, s_0 = H(seed, name)). */
@@ -543,6 +586,7 @@ Suite *suite_encode(void)
 	tcase_add_test(tc, codes_by_frequency_and_first_seen);
 	tcase_add_test(tc, round_trip_and_merge);
 	tcase_add_test(tc, corruptions);
+	tcase_add_test(tc, impossible_sums);
 	tcase_add_test(tc, plan_and_hash);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("leakage");

@@ -569,6 +569,29 @@ START_TEST(test_catalogue_ids_checked)
 }
 END_TEST
 
+/* A NaN or infinite parameter in a model file (training never writes
+ * one) is refused, naming the problem. */
+START_TEST(test_nonfinite_parameter)
+{
+	struct hc_dataset d;
+	struct hc_model m, r;
+	struct hc_model_opts mo = opts_for(HC_MODEL_LOGREG, HC_OPTIM_ADAGRAD, 0.1f);
+	struct hc_err err = {0};
+	struct hc_buf b;
+
+	make_xor(&d, 200, 3);
+	train_ok(&m, &d, &mo, 1);
+	m.tables[0].w[0] = _i ? INFINITY : NAN;
+	hc_buf_init(&b);
+	ck_assert_int_eq(hc_model_serialize(&m, HC_QUANT_F32, &b, &err), 0);
+	ck_assert_int_eq(hc_model_deserialize(&r, b.data, b.len, &err), -1);
+	ck_assert_str_eq(err.msg, "model: a parameter is not a finite number");
+	hc_buf_release(&b);
+	hc_model_release(&m);
+	hc_dataset_release(&d);
+}
+END_TEST
+
 START_TEST(test_catalogue_keys)
 {
 	struct hc_catalogue c = {0};
@@ -660,6 +683,7 @@ Suite *suite_model(void)
 	tcase_add_test(tc, test_mf_learns);
 	tcase_add_test(tc, test_catalogue_keys);
 	tcase_add_test(tc, test_catalogue_ids_checked);
+	tcase_add_loop_test(tc, test_nonfinite_parameter, 0, 2);
 	tcase_add_test(tc, test_rank_all);
 	suite_add_tcase(s, tc);
 	return s;
