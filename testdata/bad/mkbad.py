@@ -131,3 +131,44 @@ c += 8 + 1 + 8                                      # rows, exact, nvalues
 c += 4 + struct.unpack_from("<I", payload, c)[0]   # first value
 write("state_count.st", state(patch(payload, c, "<Q", 1 << 63)))
 write("state_colrows.st", state(patch(payload, col_rows_at, "<Q", 7)))
+
+# ---- models and encode states (found by tests/fuzz: model, encstate) ------
+def container(magic, p, version=1):
+    return magic + struct.pack("<IQ", version, len(p)) + p + struct.pack("<I", crc32c(p))
+
+def reheader(p, edit):
+    """The payload with its JSON header replaced by edit(header)."""
+    n = struct.unpack_from("<I", p, 0)[0]
+    h = json.loads(p[4:4 + n])
+    edit(h)
+    t = json.dumps(h, separators=(",", ":")).encode()
+    return struct.pack("<I", len(t)) + t + p[4 + n:]
+
+subprocess.run(["./hicard", "train", "--model", "logreg", "--epochs", "1", "--threads", "1",
+                "-q", "-o", "/tmp/mkbad.model", "testdata/frames/small.hcb"], check=True)
+mf = open("/tmp/mkbad.model", "rb").read()
+magic, payload = mf[:8], mf[20:-4]
+hlen = struct.unpack_from("<I", payload, 0)[0]
+first = 4 + hlen + 1          # the first table's quantisation byte, then floats
+write("model_nan.model", container(magic, patch(payload, first, "<f", float("nan"))))
+write("model_inf.model", container(magic, patch(payload, first, "<f", float("inf"))))
+
+def width0(h):
+    h["tables"][0]["width"] = 0
+write("model_width0.model", container(magic, reheader(payload, width0)))
+
+def width2(h):
+    h["tables"][0]["width"] = 2
+write("model_width.model", container(magic, reheader(payload, width2)))
+
+subprocess.run(["./hicard", "encode", "fit", "--target-encode", "device", "--woe", "city",
+                "--target", "click", "-q", "-o", "/tmp/mkbad.state",
+                "testdata/encode/train.csv"], check=True)
+es = open("/tmp/mkbad.state", "rb").read()
+magic, payload = es[:8], es[20:-4]
+tlen = struct.unpack_from("<I", payload, 0)[0]
+sum_at = 4 + tlen + 8 + 8                 # target name, rows, target rows
+smooth_at = sum_at + 8 + 8 + 1            # sum, sum of squares, nonbinary
+write("enc_sum.state", container(magic, patch(payload, sum_at, "<d", 1e300)))
+write("enc_woe_smooth0.state", container(magic, patch(payload, smooth_at, "<d", 0.0)))
+write("enc_nul_target.state", container(magic, payload[:4] + b"\0" + payload[5:]))

@@ -136,6 +136,14 @@ payload "$t/s" > "$out/encstate/all"
 "$hicard" encode fit --onehot device --count city -q -o "$t/s" testdata/encode/train.csv
 payload "$t/s" > "$out/encstate/no-target"
 rm -rf "$t"
+# The bad models and states of testdata/bad (crashes the targets found),
+# replayed on every run.
+for f in testdata/bad/*.model; do
+	payload "$f" > "$out/model/bad-$(basename "$f" .model)"
+done
+for f in testdata/bad/enc_*.state; do
+	payload "$f" > "$out/encstate/bad-$(basename "$f" .state)"
+done
 
 # Options: every "$ hicard SUB ..." line of the command-line tests without
 # shell syntax, as NUL-separated words.
