@@ -222,6 +222,8 @@ static int profile_file(const struct profile_opts *o, struct hc_profile_opts *po
 		names[j] = hc_csv_colname(csv, sel.idx[j]);
 	if (!(p = hc_profile_new(po, sel.n, names, err)))
 		goto done;
+	for (size_t j = 0; j < sel.n; j++)
+		hc_profile_set_position(p, j, sel.idx[j]);
 	if (threads > 1 && !(team = hc_team_new(threads, err)))
 		goto done;
 	hc_progress_start(&prog, "profile", hc_csv_bytes_total(csv), o->c.quiet);

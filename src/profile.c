@@ -120,8 +120,14 @@ struct hc_profile *hc_profile_new(const struct hc_profile_opts *o,
 			hc_profile_free(p);
 			return NULL;
 		}
+		p->cols[j].position = j;
 	}
 	return p;
+}
+
+void hc_profile_set_position(struct hc_profile *p, size_t j, size_t col)
+{
+	p->cols[j].position = col;
 }
 
 void hc_profile_free(struct hc_profile *p)
@@ -753,6 +759,7 @@ struct hc_profile *hc_profile_deserialize(struct hc_cursor *cur,
 	}
 	for (uint32_t j = 0; j < ncols; j++) {
 		p->ncols = j + 1;
+		p->cols[j].position = j;
 		if (get_col(p, &p->cols[j], cur, err) != 0)
 			goto fail;
 		if (p->cols[j].rows != p->rows) {

@@ -53,6 +53,9 @@ struct hc_profile *hc_profile_new(const struct hc_profile_opts *o,
 				  size_t ncols, const char *const *names,
 				  struct hc_err *err);
 void hc_profile_free(struct hc_profile *p);
+/* Column j is column col (0-based) of the file: the report's "index"
+ * (default j; a selection sets it, a merged state keeps its order). */
+void hc_profile_set_position(struct hc_profile *p, size_t j, size_t col);
 
 /* Adds the rows of a batch: profile column j reads the batch's field
  * cols[j].  target (NULL without a target column) holds one value per row

@@ -23,6 +23,7 @@
  * column keeps those statistics row by row, with its sketches. */
 struct hc_colprof {
 	char *name;
+	size_t position;          /* 0-based column of the file (the report's index) */
 	uint64_t rows;
 
 	int exact;                /* the map below is complete */

@@ -517,7 +517,7 @@ static cJSON *report_col(struct jb *j, const struct hc_profile *p,
 	}
 	type = infer_type(c, d, &miss);
 	jstr(j, col, "name", c->name);
-	jint(j, col, "index", index + 1);
+	jint(j, col, "index", c->position + 1);
 	jstr(j, col, "type", hc_coltype_name(type));
 	jnum(j, col, "type_mismatch_share", miss);
 	jint(j, col, "rows", c->rows);
