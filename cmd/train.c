@@ -218,6 +218,11 @@ static int run(const struct train_opts *o, const char *path,
 	if (hc_cmd_load_frame(path, &tr, err) != 0 ||
 	    (o->valid && hc_cmd_load_frame(o->valid, &va, err) != 0))
 		goto done;
+	/* before the tables exist: a frame's spaces may ask for gigabytes */
+	if (tr.nrows == 0) {
+		hc_err_set(err, HC_ERR_DATA, "the frame has no rows to learn from");
+		goto fail_file;
+	}
 	if (mo.task < 0)
 		mo.task = hc_train_task(&tr);
 	if (hc_model_init(&m, &tr.schema, &mo, 1, err) != 0)
