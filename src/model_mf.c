@@ -5,9 +5,10 @@
  * with x = <e_u, e_i - e_j> the gradients of the loss -log sigmoid(x) are
  * g (e_i - e_j) for e_u, g e_u for e_i and -g e_u for e_j, g = -sigmoid(-x).
  * A field's vector is the sum (or concatenation) of its ids' rows, so each
- * id row gets the gradient of its slot (padding, HC_MF_PAD, has no row).  Weight decay joins the gradient
- * of every row touched.  The row loops are written so that compilers
- * vectorise them (no branch inside, one optimizer a loop).
+ * id row gets the gradient of its slot (padding, HC_MF_PAD, has no row).
+ * Weight decay joins the gradient of every row touched.  The row loops are
+ * written so that compilers vectorise them (no branch inside, one
+ * optimizer a loop).
  */
 #include "model.h"
 
@@ -85,8 +86,9 @@ static void prefetch_rows(const struct hc_model *m, size_t field,
 	size_t bytes = (size_t)t->width * sizeof(float);
 
 	for (uint32_t a = 0; a < c->arity; a++) {
-		size_t base = (size_t)c->ids[e * c->arity + a] * t->width;
-		if (c->ids[e * c->arity + a] == HC_MF_PAD)
+		uint32_t id = c->ids[e * c->arity + a];
+		size_t base = (size_t)id * t->width;
+		if (id == HC_MF_PAD)
 			continue;
 		for (size_t off = 0; off < bytes; off += 64) {
 			__builtin_prefetch((const char *)(t->w + base) + off, 1);
