@@ -612,7 +612,8 @@ static int store_value(struct hc_enc_col *c, const struct entry *e, int tgt,
 }
 
 /* The bytes of the n values' keys, read ahead in a copy of the cursor, so
- * that the vocabulary is allocated once at its full size. */
+ * that the vocabulary is allocated once at its full size.  A record's size
+ * after its key is parse_value's: count, code, and the target sums. */
 static int key_bytes(struct hc_cursor cur, int tgt, uint64_t n, size_t *sum,
 		     struct hc_err *err)
 {
