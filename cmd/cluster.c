@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "lib/csv_read.h"
@@ -19,7 +20,7 @@
 #include "src/cluster_read.h"
 
 static const char *const usage[] = {
-	"hicard cluster --user COL --item COL [--weight COL|--binary] [--method louvain|leiden|bipartite|standard] [--resolution R] [--buckets N|--user-buckets N|--item-buckets N] [--report FILE] [-o FILE] [FILE]",
+	"hicard cluster --user COL --item COL [--weight COL|--binary] [--method louvain|leiden|bipartite|standard|louvain-native] [--resolution R] [--buckets N|--user-buckets N|--item-buckets N] [--report FILE] [-o FILE] [FILE]",
 	NULL,
 };
 
@@ -47,6 +48,35 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The clustering's meter: levels, passes and modularity on a terminal
+ * (lib/progress.h's rules: not under -q, after a second, 4 times a
+ * second at most), cleared before the summary. */
+struct meter {
+	int on, shown;
+	const char *method;
+	double start, last;
+};
+
+static void on_pass(void *arg, unsigned level, unsigned pass, double q)
+{
+	struct meter *m = arg;
+	double t;
+
+	if (!m->on)
+		return;
+	t = now();
+	if (t - m->start < 1.0 || t - m->last < 0.25)
+		return;
+	m->last = t;
+	m->shown = 1;
+	if (level)
+		fprintf(stderr, "\rcluster: %s: level %u, pass %u, modularity %.6f ",
+			m->method, level, pass, q);
+	else
+		fprintf(stderr, "\rcluster: %s: pass %u, %.0f s ", m->method, pass,
+			t - m->start);
+}
+
 static int check_opts(const struct cluster_opts *o, int nargs)
 {
 	if (!o->user || !o->item)
@@ -54,7 +84,7 @@ static int check_opts(const struct cluster_opts *o, int nargs)
 	if (o->binary && o->weight)
 		return hc_cmd_usage("cluster", "--binary counts each pair once; it does not go with --weight");
 	if (hc_cluster_method_parse(o->method) < 0)
-		return hc_cmd_usage("cluster", "unknown method '%s' (louvain, leiden, bipartite or standard)", o->method);
+		return hc_cmd_usage("cluster", "unknown method '%s' (louvain, leiden, bipartite, standard or louvain-native)", o->method);
 	if (!!o->buckets + !!o->user_buckets + !!o->item_buckets > 1)
 		return hc_cmd_usage("cluster", "--buckets, --user-buckets and --item-buckets go one at a time");
 	if (nargs > 1)
@@ -181,6 +211,7 @@ static int run(const struct cluster_opts *o, const char *path, struct hc_err *er
 	struct hc_interactions in;
 	struct hc_bigraph g = {0};
 	struct hc_progress prog;
+	struct meter meter = {.method = o->method};
 	uint32_t *labels = NULL;
 	long col[3];
 	double t0 = now();
@@ -226,8 +257,16 @@ static int run(const struct cluster_opts *o, const char *path, struct hc_err *er
 		goto done;
 	}
 	t0 = now();
-	if (partition(o, &g, &co, &s, &r, labels, err) != 0)
+	meter.on = !o->c.quiet && isatty(2);
+	meter.start = meter.last = t0;
+	co.progress = on_pass;
+	co.progress_arg = &meter;
+	rc = partition(o, &g, &co, &s, &r, labels, err);
+	if (meter.shown)
+		fprintf(stderr, "\r\033[K");
+	if (rc != 0)
 		goto done;
+	rc = -1;
 	r.resolution = co.resolution;
 	r.seconds_cluster = now() - t0;
 	if (finish(o, &in, &g, labels, names[0], names[1], &r, err) != 0 ||
@@ -260,7 +299,7 @@ int cmd_cluster(int argc, char **argv)
 		HC_OPT_STR(0, "weight", &o.weight, "COL", "a positive weight per row (default: each row weighs 1)"),
 		HC_OPT_FLAG(0, "binary", &o.binary, "count a repeated user-item pair once (default: weights add up)"),
 		HC_OPT_GROUP("Clustering:"),
-		HC_OPT_STR(0, "method", &o.method, "NAME", "louvain (default: igraph), leiden (igraph), bipartite (Barber's modularity, as GraphHash) or standard (louvain's objective, hicard's faster Louvain)"),
+		HC_OPT_STR(0, "method", &o.method, "NAME", "louvain (default: igraph), leiden (igraph), bipartite (Barber's modularity, as GraphHash) standard (louvain's objective, hicard's faster Louvain) or louvain-native (louvain's objective and stopping rules, hicard's Louvain)"),
 		HC_OPT_DBL(0, "resolution", &o.resolution, "R", 1e-6, 1e9, "modularity resolution: higher, more and smaller clusters (default 1; GraphHash: 200)"),
 		HC_OPT_U64(0, "buckets", &o.buckets, "N", 2, UINT32_MAX, "search the resolution for N user plus item clusters (within 2%)"),
 		HC_OPT_U64(0, "user-buckets", &o.user_buckets, "N", 1, UINT32_MAX, "... for N user clusters"),

@@ -264,12 +264,15 @@ static double move_pass(const struct level *L, struct work *wk, double gamma,
 
 /* Local moving on L from singletons until a pass gains at most tol;
  * returns the gain of all passes, or NaN when the trace runs out of
- * memory. */
+ * memory.  *q (Q at the start of the level) is kept up to date for the
+ * progress callback. */
 static double move_nodes(const struct level *L, struct work *wk,
 			 const struct hc_bimod_opts *o, double m,
-			 struct hc_bimod_trace *trace)
+			 struct hc_bimod_trace *trace, unsigned level,
+			 double *q)
 {
 	double pass, total = 0;
+	unsigned npass = 0;
 
 	for (uint32_t i = 0; i < L->n; i++) {
 		wk->lab[i] = i;
@@ -279,6 +282,9 @@ static double move_nodes(const struct level *L, struct work *wk,
 	do {
 		pass = move_pass(L, wk, o->resolution, m);
 		total += pass;
+		*q += pass;
+		if (o->progress)
+			o->progress(o->progress_arg, level, ++npass, *q);
 		if (trace && trace_add(trace, level_q(L, wk, o->resolution, m)) != 0)
 			return NAN;
 	} while (pass > o->tol);
@@ -396,6 +402,7 @@ int hc_bimod_louvain(const struct hc_bigraph *g,
 	struct work wk = {0};
 	size_t n = hc_bigraph_nodes(g);
 	unsigned levels = 0;
+	double qrun = 0;
 	int rc = -1;
 
 	for (size_t i = 0; i < n; i++)
@@ -404,9 +411,14 @@ int hc_bimod_louvain(const struct hc_bigraph *g,
 		return hc_err_nomem(err);
 	if (work_alloc(&wk, n) != 0)
 		goto done;
+	if (opts->progress && g->total > 0)
+		qrun = opts->standard ? hc_modularity_standard(g, labels, opts->resolution)
+				      : hc_modularity_bipartite(g, labels, opts->resolution);
 	while (g->total > 0 && L.n > 1) {
-		double gain = move_nodes(&L, &wk, opts, g->total, trace);
+		double gain;
 		uint32_t K;
+
+		gain = move_nodes(&L, &wk, opts, g->total, trace, levels + 1, &qrun);
 
 		if (isnan(gain))
 			goto done;

@@ -44,6 +44,11 @@ struct hc_bimod_opts {
 	int standard;      /* maximise Q instead of Q_B (see below) */
 	double tol;        /* HC_BIMOD_TOL unless a caller knows better */
 	unsigned max_levels; /* 0: no limit */
+	/* If not NULL, called after every pass with the level (1 for the
+	 * first), the pass within it (1 for the first) and Q_B (or Q) at the
+	 * resolution, kept up to date from the gains. */
+	void (*progress)(void *arg, unsigned level, unsigned pass, double q);
+	void *progress_arg;
 };
 
 /* Q_B (or Q) after every local-moving pass, for tests and reports. */

@@ -22,6 +22,7 @@ static const char *const method_names[] = {
 	[HC_CLUSTER_LEIDEN] = "leiden",
 	[HC_CLUSTER_BIPARTITE] = "bipartite",
 	[HC_CLUSTER_STANDARD] = "standard",
+	[HC_CLUSTER_LOUVAIN_NATIVE] = "louvain-native",
 };
 
 const char *hc_cluster_method_name(enum hc_cluster_method m)
@@ -45,10 +46,17 @@ int hc_cluster_run(const struct hc_bigraph *g,
 {
 	double q = NAN;
 
-	if (o->method == HC_CLUSTER_BIPARTITE || o->method == HC_CLUSTER_STANDARD) {
+	if (o->method == HC_CLUSTER_BIPARTITE || o->method == HC_CLUSTER_STANDARD ||
+	    o->method == HC_CLUSTER_LOUVAIN_NATIVE) {
+		/* louvain-native: igraph's rules, a pass or a level that gains
+		 * nothing is the last; "nothing" is 1e-12 rather than 0, so that
+		 * moves whose gains are rounding errors cannot cycle forever (as
+		 * igraph's multilevel could: its issue 2650) */
 		struct hc_bimod_opts bo = {.resolution = o->resolution,
-					   .standard = o->method == HC_CLUSTER_STANDARD,
-					   .tol = HC_BIMOD_TOL};
+					   .standard = o->method != HC_CLUSTER_BIPARTITE,
+					   .tol = o->method == HC_CLUSTER_LOUVAIN_NATIVE ? 1e-12 : HC_BIMOD_TOL,
+					   .progress = o->progress,
+					   .progress_arg = o->progress_arg};
 
 		if (hc_bimod_louvain(g, &bo, labels, &q, NULL, err) != 0)
 			return -1;

@@ -14,6 +14,14 @@
  *   standard   bimod.h's Louvain on the standard modularity: louvain's
  *              objective with bipartite's stopping rules, 10 to 20 times
  *              faster than igraph's at the resolutions GraphHash uses
+ *   louvain-native
+ *              the same Louvain on the standard modularity with igraph's
+ *              stopping rules (passes until one gains nothing, levels
+ *              until one merges nothing): louvain's objective and rules,
+ *              nodes visited in id order instead of igraph's shuffle;
+ *              on Gowalla within 1% of igraph's Q and cluster counts, in
+ *              a tenth of its time (igraph's multilevel sorts each node's
+ *              links at every visit, through 40 to 70 passes)
  *
  * igraph's random numbers come from its default generator, which is state
  * global to the process; hc_cluster_run seeds it from opts->seed on every
@@ -39,10 +47,11 @@ enum hc_cluster_method {
 	HC_CLUSTER_LEIDEN,
 	HC_CLUSTER_BIPARTITE,
 	HC_CLUSTER_STANDARD,
+	HC_CLUSTER_LOUVAIN_NATIVE,
 };
 
-/* "louvain", "leiden", "bipartite", "standard"; and back (-1 if
- * unknown). */
+/* "louvain", "leiden", "bipartite", "standard", "louvain-native"; and
+ * back (-1 if unknown). */
 const char *hc_cluster_method_name(enum hc_cluster_method m);
 int hc_cluster_method_parse(const char *s);
 
@@ -52,6 +61,14 @@ struct hc_cluster_opts {
 	double beta;         /* leiden's randomness (igraph: 0.01) */
 	int64_t iterations;  /* leiden's iterations; negative: until stable */
 	uint64_t seed;
+	/* If not NULL, called as the clustering goes: after every local-moving
+	 * pass of hicard's methods, with the level, the pass within it and the
+	 * objective so far; for igraph's methods at every point where igraph
+	 * allows an interruption (a pass of louvain), with level 0, the count
+	 * of such points and NaN (igraph says no more).  For a progress meter:
+	 * it must not fail. */
+	void (*progress)(void *arg, unsigned level, unsigned pass, double q);
+	void *progress_arg;
 };
 
 /* Partitions g: labels (hc_bigraph_nodes(g) of them, users first) get

@@ -11,12 +11,32 @@
  * documentation of igraph_community_leiden says so), which is what is
  * passed here.  Both visit nodes in an order drawn from igraph's default
  * generator, seeded here from the options.
+ *
+ * Progress: igraph's multilevel reports nothing, but it allows an
+ * interruption after every local-moving pass, and its interruption handler
+ * takes no argument; so for the duration of the call a file-scope pointer
+ * names the caller's callback, the one piece of mutable state here (igraph's
+ * handlers are process-wide already, and swapped the same way).  Not for
+ * threads: neither is igraph's default generator.
  */
 #include <igraph/igraph.h>
+#include <math.h>
 #include <string.h>
 
 #include "lib/mem.h"
 #include "src/cluster.h"
+
+static const struct hc_cluster_opts *progress_to;
+static unsigned progress_ticks;
+
+static igraph_error_t on_interruption(void *data)
+{
+	(void)data;
+	if (progress_to && progress_to->progress)
+		progress_to->progress(progress_to->progress_arg, 0,
+				      ++progress_ticks, NAN);
+	return IGRAPH_SUCCESS;
+}
 
 static int fail(struct hc_err *err, const char *what, igraph_error_t rc)
 {
@@ -77,6 +97,7 @@ int hc_cluster_igraph(const struct hc_bigraph *g,
 {
 	igraph_error_handler_t *old_err;
 	igraph_warning_handler_t *old_warn;
+	igraph_interruption_handler_t *old_int;
 	igraph_t ig;
 	igraph_vector_t w, q;
 	igraph_vector_int_t membership;
@@ -87,6 +108,9 @@ int hc_cluster_igraph(const struct hc_bigraph *g,
 
 	old_err = igraph_set_error_handler(igraph_error_handler_ignore);
 	old_warn = igraph_set_warning_handler(igraph_warning_handler_ignore);
+	progress_to = o;
+	progress_ticks = 0;
+	old_int = igraph_set_interruption_handler(o->progress ? on_interruption : NULL);
 	if ((rc = igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)o->seed)) != IGRAPH_SUCCESS) {
 		fail(err, "seeding", rc);
 		goto restore;
@@ -125,5 +149,7 @@ graph:
 restore:
 	igraph_set_error_handler(old_err);
 	igraph_set_warning_handler(old_warn);
+	igraph_set_interruption_handler(old_int);
+	progress_to = NULL;
 	return ret;
 }
