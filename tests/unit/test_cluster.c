@@ -389,6 +389,158 @@ START_TEST(standard_close_to_igraph)
 }
 END_TEST
 
+START_TEST(native_matches_igraph)
+{
+	/* louvain-native (igraph's objective and stopping rules, hicard's
+	 * code) reaches igraph's Q within 2% on planted graphs of several
+	 * mixes and resolutions (seen: -1.9% to +0.4%; igraph's shuffled
+	 * order against id order), is repeatable, and a higher resolution gives
+	 * it no fewer clusters (and more from the first to the last) */
+	static const struct { uint32_t nu, ni, c; size_t e; unsigned p; uint64_t seed; } cases[] = {
+		{2000, 1500, 60, 20000, 600, 17},
+		{1500, 2500, 40, 15000, 400, 23},
+		{800, 600, 10, 12000, 900, 31},
+	};
+
+	for (size_t t = 0; t < sizeof(cases) / sizeof(*cases); t++) {
+		struct hc_bigraph g;
+		struct hc_err err = {0};
+		uint32_t *a, *b, prev = 0, first = 0;
+		unsigned char *scratch;
+		size_t n;
+
+		planted(&g, cases[t].nu, cases[t].ni, cases[t].c, cases[t].e,
+			cases[t].p, cases[t].seed);
+		n = hc_bigraph_nodes(&g);
+		a = hc_mallocarray(n, sizeof(*a));
+		b = hc_mallocarray(n, sizeof(*b));
+		scratch = hc_malloc(n);
+		for (double gamma = 1; gamma <= 30; gamma *= 3) {
+			struct hc_cluster_opts o = {.method = HC_CLUSTER_LOUVAIN,
+						    .resolution = gamma, .seed = 1};
+			double qi, qn, q2;
+			uint32_t ku, ki;
+
+			ck_assert_int_eq(hc_cluster_run(&g, &o, a, &qi, &err), 0);
+			o.method = HC_CLUSTER_LOUVAIN_NATIVE;
+			ck_assert_int_eq(hc_cluster_run(&g, &o, a, &qn, &err), 0);
+			ck_assert_msg(fabs(qn - qi) < 0.02 * fabs(qi),
+				      "case %zu, resolution %g: Q %g (native) against %g (igraph)",
+				      t, gamma, qn, qi);
+			ck_assert_double_eq_tol(qn, hc_modularity_standard(&g, a, gamma), 1e-12);
+			o.seed = 2;  /* deterministic: the seed plays no part */
+			ck_assert_int_eq(hc_cluster_run(&g, &o, b, &q2, &err), 0);
+			ck_assert_mem_eq(a, b, n * sizeof(*a));
+			hc_cluster_count(&g, a, scratch, &ku, &ki);
+			ck_assert_uint_ge(ku + ki, prev);
+			prev = ku + ki;
+			if (!first)
+				first = prev;
+		}
+		ck_assert_uint_gt(prev, first);
+		hc_free(scratch);
+		hc_free(a);
+		hc_free(b);
+		hc_bigraph_release(&g);
+	}
+}
+END_TEST
+
+START_TEST(native_no_worse_than_standard)
+{
+	/* the same code with the tolerance at zero can only go further */
+	struct hc_bigraph g;
+	struct hc_err err = {0};
+	uint32_t *lab;
+
+	planted(&g, 2000, 1500, 60, 20000, 600, 17);
+	lab = hc_mallocarray(hc_bigraph_nodes(&g), sizeof(*lab));
+	for (double gamma = 1; gamma <= 100; gamma *= 10) {
+		struct hc_cluster_opts o = {.method = HC_CLUSTER_STANDARD,
+					    .resolution = gamma};
+		double qs, qn;
+
+		ck_assert_int_eq(hc_cluster_run(&g, &o, lab, &qs, &err), 0);
+		o.method = HC_CLUSTER_LOUVAIN_NATIVE;
+		ck_assert_int_eq(hc_cluster_run(&g, &o, lab, &qn, &err), 0);
+		ck_assert_msg(qn >= qs - 1e-3 * fabs(qs), "resolution %g: %g < %g",
+			      gamma, qn, qs);
+	}
+	hc_free(lab);
+	hc_bigraph_release(&g);
+}
+END_TEST
+
+/* What the progress callback saw. */
+struct seen {
+	unsigned calls, last_level, last_pass, max_level, igraph_calls;
+	double last_q;
+	int order_ok;
+};
+
+static void record(void *arg, unsigned level, unsigned pass, double q)
+{
+	struct seen *s = arg;
+
+	if (level == 0) {  /* igraph: a count, no modularity */
+		if (pass != s->igraph_calls + 1 || !isnan(q))
+			s->order_ok = 0;
+		s->igraph_calls = pass;
+		return;
+	}
+	/* levels go up from 1, passes from 1 within each; Q never drops */
+	if (!(level == s->last_level ? pass == s->last_pass + 1
+				     : level == s->last_level + 1 && pass == 1) ||
+	    (s->calls && q < s->last_q - 1e-12))
+		s->order_ok = 0;
+	s->calls++;
+	s->last_level = level;
+	s->last_pass = pass;
+	s->last_q = q;
+	if (level > s->max_level)
+		s->max_level = level;
+}
+
+START_TEST(progress_reports_passes)
+{
+	struct hc_bigraph g;
+	struct hc_err err = {0};
+	uint32_t *lab;
+
+	planted(&g, 2000, 1500, 60, 20000, 600, 17);
+	lab = hc_mallocarray(hc_bigraph_nodes(&g), sizeof(*lab));
+	for (int m = HC_CLUSTER_LOUVAIN; m <= HC_CLUSTER_LOUVAIN_NATIVE; m++) {
+		struct seen s = {.order_ok = 1};
+		struct hc_cluster_opts o = {.method = m, .resolution = 5,
+					    .beta = 0.01, .iterations = -1,
+					    .seed = 1, .progress = record,
+					    .progress_arg = &s};
+		double q;
+
+		ck_assert_int_eq(hc_cluster_run(&g, &o, lab, &q, &err), 0);
+		ck_assert_msg(s.order_ok, "method %d", m);
+		if (m == HC_CLUSTER_LOUVAIN) {
+			/* a pass at least, and none once the call is over */
+			ck_assert_uint_gt(s.igraph_calls, 1);
+			ck_assert_uint_eq(s.calls, 0);
+			s.igraph_calls = 0;
+			o.progress = NULL;
+			ck_assert_int_eq(hc_cluster_run(&g, &o, lab, &q, &err), 0);
+			ck_assert_uint_eq(s.igraph_calls, 0);
+		} else if (m != HC_CLUSTER_LEIDEN) {
+			/* hicard's methods: every pass, and the Q kept from
+			 * the gains ends where the partition's Q is */
+			ck_assert_uint_eq(s.igraph_calls, 0);
+			ck_assert_uint_gt(s.calls, 2);
+			ck_assert_uint_gt(s.max_level, 1);
+			ck_assert_double_eq_tol(s.last_q, q, 1e-9);
+		}
+	}
+	hc_free(lab);
+	hc_bigraph_release(&g);
+}
+END_TEST
+
 /* ---- the resolution search -------------------------------------------- */
 
 START_TEST(search_lands_within_tolerance)
@@ -561,6 +713,9 @@ Suite *suite_cluster(void)
 	tcase_add_test(tc, bimod_isolated_and_empty);
 	tcase_add_test(tc, igraph_seeded);
 	tcase_add_test(tc, standard_close_to_igraph);
+	tcase_add_test(tc, native_matches_igraph);
+	tcase_add_test(tc, native_no_worse_than_standard);
+	tcase_add_test(tc, progress_reports_passes);
 	tcase_add_test(tc, search_lands_within_tolerance);
 	tcase_add_test(tc, search_unreachable);
 	tcase_add_test(tc, numbering_by_size_then_smallest);
