@@ -26,7 +26,8 @@
 #   GOWALLA              the Gowalla training split (default
 #                        ../shared/data/gowalla/train.csv)
 #   CLUSTER_EDGES        edges of the generated graph (default 10000000)
-#   CLUSTER_METHODS      default "bipartite standard leiden louvain"
+#   CLUSTER_METHODS      default "bipartite standard louvain-native leiden
+#                        louvain"
 #   CLUSTER_REPEAT       runs per job (default 3)
 #   BENCH_DIR            scratch folder (default $TMPDIR, else /tmp)
 #   BENCH_TIMEOUT        seconds allowed to each run (default 600)
@@ -39,7 +40,7 @@ HICARD=${HICARD:-./hicard}
 GENDATA=${GENDATA:-build/gendata}
 GOWALLA=${GOWALLA:-../shared/data/gowalla/train.csv}
 EDGES=${CLUSTER_EDGES:-10000000}
-METHODS=${CLUSTER_METHODS:-bipartite standard leiden louvain}
+METHODS=${CLUSTER_METHODS:-bipartite standard louvain-native leiden louvain}
 REPEAT=${CLUSTER_REPEAT:-3}
 
 for prog in "$HICARD" "$GENDATA"; do
