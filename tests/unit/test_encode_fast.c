@@ -1,16 +1,137 @@
 /* test_encode_fast.c - the fast paths of encode give the very same numbers
- * as the plain ones: folds drawn per batch, fold sums added in batches,
+ * as the plain ones: numbers formatted as before (and read back within
+ * 7 significant digits), folds drawn per batch, fold sums added in batches,
  * sized once up front or grown, and out-of-fold values from precomputed
  * folds; huge page advice leaves memory as it was
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
 #include "lib/hugepage.h"
 #include "lib/mem.h"
+#include "src/encode_emit.h"
 #include "src/encode_target.h"
 #include "suites.h"
+
+/* hc_enc_put_real as it was before hc_enc_format_real (llround, a
+ * division by the power of ten, digits by remainder): the output of
+ * encode must not change by a byte. */
+static size_t format_before(char *out, double v)
+{
+	static const double p10[] = {
+		1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+	};
+	static const uint64_t u10[] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+		1000000000, 10000000000ull,
+	};
+	char buf[40], *p = buf + sizeof(buf);
+	double a = fabs(v);
+	uint64_t m, ip, fp;
+	int e, d, neg = v < 0;
+	size_t n;
+
+	if (v == 0)
+		return (size_t)sprintf(out, "0");
+	if (!(a >= 1e-4 && a < 1e15))
+		return (size_t)snprintf(out, 40, "%.7g", v);
+	if (a >= 1e6)
+		return (size_t)sprintf(out, "%s%llu", neg ? "-" : "",
+				       (unsigned long long)(uint64_t)(a + 0.5));
+	for (e = 5; e > -4 && a < p10[e + 4]; e--)
+		;
+	d = 6 - e;
+	m = (uint64_t)llround(a * (double)u10[d]);
+	ip = m / u10[d];
+	fp = m % u10[d];
+	while (d > 0 && fp % 10 == 0) {
+		fp /= 10;
+		d--;
+	}
+	if (d > 0) {
+		for (int i = 0; i < d; i++, fp /= 10)
+			*--p = (char)('0' + fp % 10);
+		*--p = '.';
+	}
+	do {
+		*--p = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip);
+	if (neg)
+		*--p = '-';
+	n = (size_t)(buf + sizeof(buf) - p);
+	memcpy(out, p, n);
+	return n;
+}
+
+/* v formats as before and reads back within half a unit of the 7th
+ * significant digit (in the fixed range). */
+static void check_real(double v)
+{
+	char a[HC_ENC_REAL_MAX + 1], b[64];
+	size_t na = hc_enc_format_real(a, v), nb = format_before(b, v);
+	double back, av = fabs(v);
+
+	a[na] = '\0';
+	b[nb] = '\0';
+	if (na != nb || memcmp(a, b, na) != 0)
+		ck_abort_msg("%.17g: '%s', was '%s'", v, a, b);
+	back = strtod(a, NULL);
+	if (av >= 1e-4 && av < 1e6)
+		ck_assert_msg(fabs(back - v) <= 5.000001e-7 * av, "%.17g: '%s'", v, a);
+	else if (av >= 1e6 && av < 1e15)
+		ck_assert_msg(fabs(back - v) <= 0.5 + 1e-9 * av, "%.17g: '%s'", v, a);
+}
+
+START_TEST(reals_format_as_before)
+{
+	uint64_t rs = 99;
+	static const double edge[] = {
+		0.0, -0.0, 1e-4, 9.99999e-5, 0.00012345675, 0.99999995,
+		0.999999949, 9.9999995, 999999.5, 999999.49, 1e6, 1e15,
+		999999999999999.9, 0.5, 0.1, 0.3, 2.0 / 3.0, 1234567.5, 7e-5,
+		1e300, -1e-300, 4.9e-324, 0.0000999999995,
+	};
+
+	for (size_t i = 0; i < sizeof(edge) / sizeof(*edge); i++) {
+		check_real(edge[i]);
+		check_real(-edge[i]);
+	}
+	check_real(NAN);
+	check_real(INFINITY);
+	check_real(-INFINITY);
+	/* random digits times powers of ten, from 1e-7 to 1e16 */
+	for (int i = 0; i < 500000; i++) {
+		double mant = (double)(th_rand(&rs) % 100000000000ull) / 1e10;
+		int k = (int)(th_rand(&rs) % 24) - 7;
+		double v = mant * pow(10, k);
+
+		check_real(th_rand(&rs) & 1 ? -v : v);
+	}
+	/* halfway cases: 7 digits and a 5 */
+	for (int i = 0; i < 200000; i++) {
+		double v = ((double)(th_rand(&rs) % 9000000 + 1000000) + 0.5) *
+			   pow(10, (int)(th_rand(&rs) % 10) - 10);
+
+		check_real(v);
+	}
+	/* random bit patterns: every exponent, NaNs, subnormals */
+	for (int i = 0; i < 100000; i++) {
+		uint64_t bits = th_rand(&rs);
+		double v;
+
+		memcpy(&v, &bits, sizeof(v));
+		check_real(v);
+	}
+	/* the encodings of 0/1 targets: shares m/n */
+	for (int n = 1; n <= 300; n++)
+		for (int m = 0; m <= n; m++)
+			check_real((double)m / n);
+}
+END_TEST
 
 START_TEST(fold_rows_match_fold_of)
 {
@@ -184,6 +305,7 @@ Suite *suite_encode_fast(void)
 	Suite *s = suite_create("encode_fast");
 	TCase *tc = tcase_create("fast");
 
+	tcase_add_test(tc, reals_format_as_before);
 	tcase_add_test(tc, fold_rows_match_fold_of);
 	tcase_add_test(tc, batch_sums_binary_grown);
 	tcase_add_test(tc, batch_sums_numeric_grown);
