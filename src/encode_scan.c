@@ -176,7 +176,7 @@ static int drop_recording(struct hc_enc_oof *o, const struct hc_enc_state *st,
 static int record_reserve(struct hc_enc_oof *o, const struct hc_enc_state *st,
 			  size_t need, struct hc_err *err)
 {
-	size_t cap, per = sizeof(*o->y);
+	size_t cap, per = st->target ? sizeof(*o->y) : 0;
 	void *p;
 
 	if ((!o->full && !o->ordered) || need <= o->cap)
@@ -189,10 +189,13 @@ static int record_reserve(struct hc_enc_oof *o, const struct hc_enc_state *st,
 			return -1;
 		return record_reserve(o, st, need, err);
 	}
-	if (!(p = hc_reallocarray(o->y, cap, sizeof(*o->y))))
-		return hc_err_nomem(err);
-	o->y = p;
-	hc_mem_advise_huge(o->y, cap * sizeof(*o->y));
+	/* without a target column there is no label to keep (nor sums) */
+	if (st->target) {
+		if (!(p = hc_reallocarray(o->y, cap, sizeof(*o->y))))
+			return hc_err_nomem(err);
+		o->y = p;
+		hc_mem_advise_huge(o->y, cap * sizeof(*o->y));
+	}
 	for (size_t j = 0; j < st->ncols; j++) {
 		if (!recorded(o, st, j))
 			continue;
@@ -357,7 +360,7 @@ static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
 		     struct scratch *s, const double *y, size_t n, uint64_t r,
 		     struct hc_err *err)
 {
-	if (oof->y)
+	if (oof->full || oof->ordered)
 		oof->nrows += n;
 	if (oof->ordered || oof->full)
 		return 0;
@@ -580,7 +583,7 @@ int hc_enc_apply_recorded(const struct hc_enc_state *st,
 		for (size_t i = 0; i < n; i++) {
 			for (size_t j = 0; j < st->ncols; j++)
 				s.row_ids[j] = colids[j][i];
-			er.y = oof->y[r0 + i];
+			er.y = oof->y ? oof->y[r0 + i] : NAN;
 			if (put_row(st, oof, i, &s, &er, w, err) != 0)
 				goto done;
 		}
