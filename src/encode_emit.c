@@ -40,47 +40,64 @@ static const uint64_t u10[] = {
 	1000000000, 10000000000ull,
 };
 
-int hc_enc_put_real(struct hc_out *o, double v)
+size_t hc_enc_format_real(char *buf, double v)
 {
-	char buf[40], *p = buf + sizeof(buf);
+	char dig[24];
 	double a = fabs(v);
-	uint64_t m, ip, fp;
-	int e, d, neg = v < 0;
+	uint64_t m;
+	int e, d, nd = 0, lo = 0;
+	size_t n = 0;
 
-	if (v == 0)
-		return hc_out_putc(o, '0');
-	if (!(a >= 1e-4 && a < 1e15)) {
-		int n = snprintf(buf, sizeof(buf), "%.7g", v);
-		return hc_out_write(o, buf, (size_t)n);
+	if (v == 0) {
+		buf[0] = '0';
+		return 1;
 	}
+	if (!(a >= 1e-4 && a < 1e15))
+		return (size_t)snprintf(buf, HC_ENC_REAL_MAX, "%.7g", v);
+	if (v < 0)
+		buf[n++] = '-';
 	if (a >= 1e6) {
 		m = (uint64_t)(a + 0.5);
-		if (neg && hc_out_putc(o, '-') != 0)
-			return -1;
-		return hc_out_u64(o, m);
+		do
+			dig[nd++] = (char)('0' + m % 10);
+		while ((m /= 10));
+		while (nd)
+			buf[n++] = dig[--nd];
+		return n;
 	}
-	for (e = 5; e > -4 && a < p10[e + 4]; e--)
+	/* e = floor(log10(a)) by the table, d the decimals of 7 significant
+	 * digits (1..10), m the value in units of the last one: below 2^24,
+	 * where adding 0.5 is exact, so the cast rounds half away from zero
+	 * like llround (without a call) */
+	for (e = -4; e < 5 && a >= p10[e + 5]; e++)
 		;
-	d = 6 - e; /* decimals for 7 significant digits: 1..10 */
-	m = (uint64_t)llround(a * (double)u10[d]);
-	ip = m / u10[d];
-	fp = m % u10[d];
-	while (d > 0 && fp % 10 == 0) {
-		fp /= 10;
-		d--;
+	d = 6 - e;
+	m = (uint64_t)(a * (double)u10[d] + 0.5);
+	/* the digits of m, least significant first, padded with zeros to
+	 * d + 1 so that there is an integer digit; dig[0..d-1] are the
+	 * decimals, whose trailing zeros are dropped */
+	do
+		dig[nd++] = (char)('0' + m % 10);
+	while ((m /= 10));
+	while (nd <= d)
+		dig[nd++] = '0';
+	while (lo < d && dig[lo] == '0')
+		lo++;
+	while (nd > d)
+		buf[n++] = dig[--nd];
+	if (lo < d) {
+		buf[n++] = '.';
+		while (nd > lo)
+			buf[n++] = dig[--nd];
 	}
-	if (d > 0) {
-		for (int i = 0; i < d; i++, fp /= 10)
-			*--p = (char)('0' + fp % 10);
-		*--p = '.';
-	}
-	do {
-		*--p = (char)('0' + ip % 10);
-		ip /= 10;
-	} while (ip);
-	if (neg)
-		*--p = '-';
-	return hc_out_write(o, p, (size_t)(buf + sizeof(buf) - p));
+	return n;
+}
+
+int hc_enc_put_real(struct hc_out *o, double v)
+{
+	char buf[HC_ENC_REAL_MAX];
+
+	return hc_out_write(o, buf, hc_enc_format_real(buf, v));
 }
 
 static int sep(struct hc_enc_writer *w)
@@ -503,10 +520,10 @@ int hc_enc_writer_row(struct hc_enc_writer *w, const struct hc_enc_row *r,
 	w->fcol = 0;
 	if (put_front(w, r, err) != 0)
 		return -1;
+	/* the encoders of each column in increasing order, as the header */
 	for (size_t j = 0; j < st->ncols; j++)
-		for (int k = 0; k < HC_ENC_NKINDS; k++)
-			if ((st->cols[j].kinds & HC_ENC_BIT(k)) &&
-			    put_feature(w, j, k, r, err) != 0)
+		for (unsigned m = st->cols[j].kinds; m; m &= m - 1)
+			if (put_feature(w, j, (enum hc_enc_kind)__builtin_ctz(m), r, err) != 0)
 				return -1;
 	if (w->fmt == HC_ENC_FMT_HCB)
 		return hc_frame_end_row(w->fw, err);

@@ -66,7 +66,15 @@ int hc_enc_writer_row(struct hc_enc_writer *w, const struct hc_enc_row *r,
 int hc_enc_writer_close(struct hc_enc_writer *w, struct hc_err *err);
 void hc_enc_writer_abort(struct hc_enc_writer *w);
 
-/* Writes v with 7 significant digits, the same text on every machine. */
+/* Writes v with 7 significant digits, the same text on every machine:
+ * 0 as "0"; from 1e-4 to below 1e6 in fixed notation rounded to 7
+ * significant digits, trailing zeros (and a bare point) dropped; from 1e6
+ * to below 1e15 as the nearest whole number; anything else (and NaN,
+ * infinities) as printf's %.7g. */
 int hc_enc_put_real(struct hc_out *o, double v);
+/* The text of hc_enc_put_real in buf (HC_ENC_REAL_MAX bytes, not
+ * NUL-terminated); returns its length. */
+#define HC_ENC_REAL_MAX 40
+size_t hc_enc_format_real(char *buf, double v);
 
 #endif

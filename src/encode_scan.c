@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "lib/hugepage.h"
 #include "lib/mem.h"
 #include "lib/parse.h"
 #include "lib/select.h"
@@ -63,6 +64,10 @@ void hc_enc_layout_release(struct hc_enc_layout *l)
 }
 
 /* ---- out of fold -------------------------------------------------------- */
+
+/* Recorded rows are encoded, and added to fold sums, in blocks of this
+ * many (scratch size). */
+#define RECORDED_BLOCK 4096
 
 static int is_target_col(const struct hc_enc_state *st, size_t j)
 {
@@ -125,9 +130,34 @@ static int recorded(const struct hc_enc_oof *o, const struct hc_enc_state *st,
 	return o->full || (o->ordered && is_target_col(st, j));
 }
 
-/* Over the budget: keep only what ordered statistics cannot do without. */
-static void drop_recording(struct hc_enc_oof *o, const struct hc_enc_state *st)
+/* Adds recorded rows r0 .. r0 + n - 1 to the fold sums, in blocks whose
+ * folds are drawn once for all columns. */
+static int add_recorded(struct hc_enc_oof *o, const struct hc_enc_state *st,
+			size_t r0, size_t n, struct hc_err *err)
 {
+	uint8_t fold[RECORDED_BLOCK];
+
+	for (size_t i = 0; i < n; i += RECORDED_BLOCK) {
+		size_t m = n - i < RECORDED_BLOCK ? n - i : RECORDED_BLOCK;
+
+		hc_fold_rows(o->seed, r0 + i, o->folds, m, fold);
+		for (size_t j = 0; j < st->ncols; j++)
+			if (is_target_col(st, j) &&
+			    hc_te_folds_add_folded(&o->f[j], o->ids[j] + r0 + i,
+						   o->y + r0 + i, fold, m, err) != 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* Over the budget: keep only what ordered statistics cannot do without.
+ * K-fold sums wait for the end of a recorded fit (when each column's
+ * number of values is known): the rows recorded so far are added now. */
+static int drop_recording(struct hc_enc_oof *o, const struct hc_enc_state *st,
+			  struct hc_err *err)
+{
+	if (!o->ordered && add_recorded(o, st, 0, o->nrows, err) != 0)
+		return -1;
 	o->full = 0;
 	for (size_t j = 0; j < st->ncols; j++)
 		if (!recorded(o, st, j)) {
@@ -139,13 +169,14 @@ static void drop_recording(struct hc_enc_oof *o, const struct hc_enc_state *st)
 		o->y = NULL;
 		o->nrows = o->cap = 0;
 	}
+	return 0;
 }
 
 /* Room for need recorded rows in all. */
 static int record_reserve(struct hc_enc_oof *o, const struct hc_enc_state *st,
 			  size_t need, struct hc_err *err)
 {
-	size_t cap, per = sizeof(*o->y);
+	size_t cap, per = st->target ? sizeof(*o->y) : 0;
 	void *p;
 
 	if ((!o->full && !o->ordered) || need <= o->cap)
@@ -154,18 +185,24 @@ static int record_reserve(struct hc_enc_oof *o, const struct hc_enc_state *st,
 	for (size_t j = 0; j < st->ncols; j++)
 		per += recorded(o, st, j) ? sizeof(uint32_t) : 0;
 	if (o->full && (uint64_t)cap * per > o->budget) {
-		drop_recording(o, st);
+		if (drop_recording(o, st, err) != 0)
+			return -1;
 		return record_reserve(o, st, need, err);
 	}
-	if (!(p = hc_reallocarray(o->y, cap, sizeof(*o->y))))
-		return hc_err_nomem(err);
-	o->y = p;
+	/* without a target column there is no label to keep (nor sums) */
+	if (st->target) {
+		if (!(p = hc_reallocarray(o->y, cap, sizeof(*o->y))))
+			return hc_err_nomem(err);
+		o->y = p;
+		hc_mem_advise_huge(o->y, cap * sizeof(*o->y));
+	}
 	for (size_t j = 0; j < st->ncols; j++) {
 		if (!recorded(o, st, j))
 			continue;
 		if (!(p = hc_reallocarray(o->ids[j], cap, sizeof(**o->ids))))
 			return hc_err_nomem(err);
 		o->ids[j] = p;
+		hc_mem_advise_huge(o->ids[j], cap * sizeof(**o->ids));
 	}
 	o->cap = cap;
 	return 0;
@@ -176,6 +213,14 @@ int hc_enc_oof_finish(struct hc_enc_oof *o, const struct hc_enc_state *st,
 {
 	struct hc_te_global g;
 
+	if (!o->ordered && o->full) {
+		/* the sums of a recorded fit, in exactly sized arrays */
+		for (size_t j = 0; j < st->ncols; j++)
+			if (is_target_col(st, j) &&
+			    hc_te_folds_reserve(&o->f[j], hc_strmap_count(&st->cols[j].vocab), err) != 0)
+				return -1;
+		return add_recorded(o, st, 0, o->nrows, err);
+	}
 	if (!o->ordered)
 		return 0;
 	hc_te_global_init(&g, (double)st->target_rows, st->target_sum,
@@ -206,7 +251,9 @@ struct scratch {
 	double *y;
 	uint32_t *ids;
 	double *te_blk, *woe_blk;  /* out-of-fold values, like ids */
+	uint8_t *fold;             /* per row: its fold */
 	size_t cap, ncols;
+	uint32_t **col_ids;        /* per column: where its n ids go */
 	uint32_t *row_ids;
 	double *te, *woe;          /* one row's, for the writer */
 	const char **vals;         /* one row's values, for the hash encoder */
@@ -223,7 +270,9 @@ static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
 		s->woe = hc_calloc(n, sizeof(*s->woe));
 		s->vals = hc_calloc(n, sizeof(*s->vals));
 		s->lens = hc_calloc(n, sizeof(*s->lens));
-		if (!s->row_ids || !s->te || !s->woe || !s->vals || !s->lens)
+		s->col_ids = hc_calloc(n, sizeof(*s->col_ids));
+		if (!s->row_ids || !s->te || !s->woe || !s->vals || !s->lens ||
+		    !s->col_ids)
 			return hc_err_nomem(err);
 	}
 	s->ncols = ncols;
@@ -233,12 +282,14 @@ static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
 	hc_free(s->ids);
 	hc_free(s->te_blk);
 	hc_free(s->woe_blk);
+	hc_free(s->fold);
 	ncols = ncols ? ncols : 1;
 	s->y = hc_mallocarray(nrows, sizeof(*s->y));
 	s->ids = hc_mallocarray(nrows, ncols * sizeof(*s->ids));
 	s->te_blk = hc_mallocarray(nrows, ncols * sizeof(*s->te_blk));
 	s->woe_blk = hc_mallocarray(nrows, ncols * sizeof(*s->woe_blk));
-	s->cap = s->y && s->ids && s->te_blk && s->woe_blk ? nrows : 0;
+	s->fold = hc_malloc(nrows);
+	s->cap = s->y && s->ids && s->te_blk && s->woe_blk && s->fold ? nrows : 0;
 	return s->cap ? 0 : hc_err_nomem(err);
 }
 
@@ -248,6 +299,8 @@ static void scratch_release(struct scratch *s)
 	hc_free(s->ids);
 	hc_free(s->te_blk);
 	hc_free(s->woe_blk);
+	hc_free(s->fold);
+	hc_free(s->col_ids);
 	hc_free(s->row_ids);
 	hc_free(s->te);
 	hc_free(s->woe);
@@ -284,27 +337,38 @@ static int batch_targets(const struct hc_csv_reader *csv,
 	return 0;
 }
 
-/* What the fit pass adds to oof for a batch of n rows starting at row r. */
+/* Where the fit pass puts a batch of n rows: the targets in *y and
+ * column j's ids in s->col_ids[j], straight into the recording when rows
+ * are recorded (after making room), else into the scratch. */
+static int batch_dest(struct hc_enc_oof *oof, const struct hc_enc_state *st,
+		      struct scratch *s, size_t n, double **y,
+		      struct hc_err *err)
+{
+	if (oof && record_reserve(oof, st, oof->nrows + n, err) != 0)
+		return -1;
+	*y = oof && oof->y ? oof->y + oof->nrows : s->y;
+	for (size_t j = 0; j < st->ncols; j++)
+		s->col_ids[j] = oof && oof->ids[j] ? oof->ids[j] + oof->nrows
+						   : s->ids + j * s->cap;
+	return 0;
+}
+
+/* What the fit pass adds to oof for a batch of n rows starting at row r
+ * (in place by batch_dest): the recording grows, or, when rows are not
+ * recorded, the K-fold sums (a recorded fit adds them at the end). */
 static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
-		     const struct scratch *s, size_t n, uint64_t r,
+		     struct scratch *s, const double *y, size_t n, uint64_t r,
 		     struct hc_err *err)
 {
-	if (record_reserve(oof, st, oof->nrows + n, err) != 0)
-		return -1;
-	if (oof->full || oof->ordered) {
-		memcpy(oof->y + oof->nrows, s->y, n * sizeof(*s->y));
-		for (size_t j = 0; j < st->ncols; j++)
-			if (oof->ids[j])
-				memcpy(oof->ids[j] + oof->nrows, s->ids + j * s->cap,
-				       n * sizeof(uint32_t));
+	if (oof->full || oof->ordered)
 		oof->nrows += n;
-	}
-	if (oof->ordered)
+	if (oof->ordered || oof->full)
 		return 0;
+	hc_fold_rows(oof->seed, r, oof->folds, n, s->fold);
 	for (size_t j = 0; j < st->ncols; j++)
 		if (is_target_col(st, j) &&
-		    hc_te_folds_add_rows(&oof->f[j], s->ids + j * s->cap, s->y, n, r,
-					 oof->seed, err) != 0)
+		    hc_te_folds_add_folded(&oof->f[j], s->col_ids[j], y, s->fold, n,
+					   err) != 0)
 			return -1;
 	return 0;
 }
@@ -329,22 +393,26 @@ int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
 	int got, rc = -1;
 
 	while ((got = hc_csv_next_batch(csv, &b, err)) == 1) {
-		if (scratch_reserve(&s, b->nrows, st->ncols, err) != 0 ||
-		    batch_targets(csv, b, l->target, s.y, err) != 0 ||
-		    hc_enc_observe_targets(st, s.y, b->nrows, err) != 0)
+		double *y;
+
+		if (scratch_reserve(&s, b->nrows, st->ncols, err) != 0)
 			goto done;
-		for (size_t j = 0; j < st->ncols; j++)
-			if (hc_enc_observe_column(st, j, b->buf, b->off + l->col[j],
-						  b->len + l->col[j], b->ncols, b->nrows,
-						  s.y, s.ids + j * s.cap, err) != 0)
-				goto done;
-		/* After the first batch, room for the rows the file's size
+		/* At the first batch, room for the rows the file's size
 		 * suggests: growing by doubling would copy and fault in up to
 		 * twice the memory. */
 		if (oof && r == 0 && hc_csv_bytes_total(csv) &&
 		    record_reserve(oof, st, estimate_rows(csv, b->nrows), err) != 0)
 			goto done;
-		if (oof && oof_batch(oof, st, &s, b->nrows, r, err) != 0)
+		if (batch_dest(oof, st, &s, b->nrows, &y, err) != 0 ||
+		    batch_targets(csv, b, l->target, y, err) != 0 ||
+		    hc_enc_observe_targets(st, y, b->nrows, err) != 0)
+			goto done;
+		for (size_t j = 0; j < st->ncols; j++)
+			if (hc_enc_observe_column(st, j, b->buf, b->off + l->col[j],
+						  b->len + l->col[j], b->ncols, b->nrows,
+						  y, s.col_ids[j], err) != 0)
+				goto done;
+		if (oof && oof_batch(oof, st, &s, y, b->nrows, r, err) != 0)
 			goto done;
 		r += b->nrows;
 		if (prog)
@@ -378,6 +446,8 @@ static int oof_block(const struct hc_enc_state *st, const struct hc_enc_oof *oof
 {
 	if (oof->ordered && r0 + n > oof->nrows)
 		return hc_err_set(err, HC_ERR_DATA, "the input grew between the two passes of fit-apply");
+	if (!oof->ordered)
+		hc_fold_rows(oof->seed, r0, oof->folds, n, s->fold);
 	for (size_t j = 0; j < st->ncols; j++) {
 		unsigned k = st->cols[j].kinds;
 		double *te = s->te_blk + j * s->cap, *woe = s->woe_blk + j * s->cap;
@@ -388,8 +458,8 @@ static int oof_block(const struct hc_enc_state *st, const struct hc_enc_oof *oof
 			if (!(k & HC_ENC_BIT(w ? HC_ENC_WOE : HC_ENC_TARGET)))
 				continue;
 			if (!oof->ordered) {
-				hc_te_folds_values(&oof->f[j], ids[j], n, r0, oof->seed,
-						   st->p.smooth, w, dst);
+				hc_te_folds_values_folded(&oof->f[j], ids[j], s->fold, n,
+							  st->p.smooth, w, dst);
 				continue;
 			}
 			for (size_t i = 0; i < n; i++)
@@ -488,9 +558,6 @@ done:
 	return rc;
 }
 
-/* Rows encoded from memory go in blocks of this many (scratch size). */
-#define RECORDED_BLOCK 4096
-
 int hc_enc_apply_recorded(const struct hc_enc_state *st,
 			  const struct hc_enc_oof *oof,
 			  struct hc_enc_writer *w, struct hc_err *err)
@@ -516,7 +583,7 @@ int hc_enc_apply_recorded(const struct hc_enc_state *st,
 		for (size_t i = 0; i < n; i++) {
 			for (size_t j = 0; j < st->ncols; j++)
 				s.row_ids[j] = colids[j][i];
-			er.y = oof->y[r0 + i];
+			er.y = oof->y ? oof->y[r0 + i] : NAN;
 			if (put_row(st, oof, i, &s, &er, w, err) != 0)
 				goto done;
 		}

@@ -39,11 +39,14 @@ void hc_enc_layout_release(struct hc_enc_layout *l);
 /* Out-of-fold encoding of the training rows (fit-apply).
  *
  * Recording: within a byte budget, the fit pass keeps every row's value
- * ids (4 bytes a column) and target (8 bytes), so that fit-apply encodes
- * from memory instead of reading and parsing its input again (which also
- * lets it read stdin).  Past the budget the recording is dropped (ordered
- * statistics keep the target columns' ids: they need the whole
- * permutation) and the input is read a second time. */
+ * ids (4 bytes a column) and target (8 bytes, when the state has a
+ * target column), so that fit-apply encodes from memory instead of
+ * reading and parsing its input again (which also lets it read stdin).
+ * K-fold sums of a recorded fit are added from the recording at the end
+ * (hc_enc_oof_finish), when each column's number of values is known.
+ * Past the budget the recording is dropped (its rows go to the fold sums
+ * then; ordered statistics keep the target columns' ids: they need the
+ * whole permutation) and the input is read a second time. */
 struct hc_enc_oof {
 	uint32_t folds;          /* K of K-fold; 0 with ordered */
 	int ordered;
@@ -52,7 +55,7 @@ struct hc_enc_oof {
 	int full;                /* every column is recorded */
 	uint64_t budget;         /* bytes for recorded rows */
 	uint32_t **ids;          /* per state column, per row; NULL: not kept */
-	double *y;               /* per row, when recording */
+	double *y;               /* per row, when recording with a target */
 	size_t nrows, cap;
 	float **te, **woe;       /* ordered: results per column, per row */
 	size_t ncols;            /* state columns, for release */
@@ -65,7 +68,8 @@ int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		    uint64_t budget, struct hc_err *err);
 /* Frees what init and the passes allocated (also after a failed init). */
 void hc_enc_oof_release(struct hc_enc_oof *o);
-/* Ordered: computes every row's encodings once the fit pass is done. */
+/* Once the fit pass is done: ordered, computes every row's encodings;
+ * K-fold with rows recorded, adds them to the fold sums. */
 int hc_enc_oof_finish(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		      struct hc_err *err);
 

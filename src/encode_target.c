@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "lib/hugepage.h"
 #include "lib/mem.h"
 #include "src/encode_target.h"
 
@@ -190,40 +191,114 @@ double hc_te_folds_value(const struct hc_te_folds *f, uint32_t id,
 	return value_out_of_fold(f, id, fold, &g, smooth, woe);
 }
 
-int hc_te_folds_add_rows(struct hc_te_folds *f, const uint32_t *ids,
-			 const double *y, size_t n, uint64_t row0,
-			 uint64_t seed, struct hc_err *err)
+void hc_fold_rows(uint64_t seed, uint64_t row0, uint32_t k, size_t n,
+		  uint8_t *fold)
+{
+	for (size_t i = 0; i < n; i++)
+		fold[i] = (uint8_t)hc_fold_of(seed, row0 + i, k);
+}
+
+int hc_te_folds_reserve(struct hc_te_folds *f, size_t nvals,
+			struct hc_err *err)
+{
+	if (nvals <= f->cap)
+		return 0;
+	if (f->cap)
+		return folds_grow(f, nvals, err);
+	if (!(f->c = hc_calloc(nvals, f->k * sizeof(*f->c))))
+		return hc_err_nomem(err);
+	if (f->nonbinary && f->need_s2 &&
+	    !(f->s2 = hc_calloc(nvals, f->k * sizeof(*f->s2))))
+		return hc_err_nomem(err);
+	f->cap = nvals;
+	hc_mem_advise_huge(f->c, nvals * f->k * sizeof(*f->c));
+	return 0;
+}
+
+/* Rows this many ahead have their value's sums prefetched. */
+#define AHEAD 16
+
+int hc_te_folds_add_folded(struct hc_te_folds *f, const uint32_t *ids,
+			   const double *y, const uint8_t *fold, size_t n,
+			   struct hc_err *err)
 {
 	uint32_t max = 0;
+	size_t k = f->k;
 
 	for (size_t i = 0; i < n; i++)
 		max = ids[i] > max ? ids[i] : max;
 	if (n && max >= f->cap && folds_grow(f, (size_t)max + 1, err) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		if (i + 16 < n)
-			__builtin_prefetch(&f->c[(size_t)ids[i + 16] * f->k], 1);
-		if (y[i] == y[i] &&
-		    hc_te_folds_add(f, ids[i], hc_fold_of(seed, row0 + i, f->k), y[i], err) != 0)
+		double v = y[i];
+		size_t at;
+
+		if (i + AHEAD < n)
+			__builtin_prefetch(&f->c[(size_t)ids[i + AHEAD] * k], 1);
+		if (v != v)
+			continue;
+		/* hc_te_folds_add without the checks done above */
+		if (v != 0 && v != 1 && !f->nonbinary && start_s2(f, err) != 0)
+			return -1;
+		if (ids[i] >= f->nvals)
+			f->nvals = (size_t)ids[i] + 1;
+		at = (size_t)ids[i] * k + fold[i];
+		f->c[at].n++;
+		f->c[at].s += v;
+		if (f->s2)
+			f->s2[at] += v * v;
+		f->gn[fold[i]]++;
+		f->gs[fold[i]] += v;
+		f->gs2[fold[i]] += v * v;
+	}
+	return 0;
+}
+
+/* Rows per chunk of folds drawn on the stack by the unfolded forms. */
+#define CHUNK 1024
+
+int hc_te_folds_add_rows(struct hc_te_folds *f, const uint32_t *ids,
+			 const double *y, size_t n, uint64_t row0,
+			 uint64_t seed, struct hc_err *err)
+{
+	uint8_t fold[CHUNK];
+
+	for (size_t i = 0; i < n; i += CHUNK) {
+		size_t m = n - i < CHUNK ? n - i : CHUNK;
+
+		hc_fold_rows(seed, row0 + i, f->k, m, fold);
+		if (hc_te_folds_add_folded(f, ids + i, y + i, fold, m, err) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-void hc_te_folds_values(const struct hc_te_folds *f, const uint32_t *ids,
-			size_t n, uint64_t row0, uint64_t seed, double smooth,
-			int woe, double *out)
+void hc_te_folds_values_folded(const struct hc_te_folds *f,
+			       const uint32_t *ids, const uint8_t *fold,
+			       size_t n, double smooth, int woe, double *out)
 {
 	struct hc_te_global g[HC_TE_FOLDS_MAX];
 
 	for (uint32_t j = 0; j < f->k; j++)
 		out_of_fold_global(f, j, &g[j]);
 	for (size_t i = 0; i < n; i++) {
-		uint32_t fold = hc_fold_of(seed, row0 + i, f->k);
+		if (i + AHEAD < n && ids[i + AHEAD] < f->nvals)
+			__builtin_prefetch(&f->c[(size_t)ids[i + AHEAD] * f->k]);
+		out[i] = value_out_of_fold(f, ids[i], fold[i], &g[fold[i]], smooth, woe);
+	}
+}
 
-		if (i + 16 < n && ids[i + 16] < f->nvals)
-			__builtin_prefetch(&f->c[(size_t)ids[i + 16] * f->k]);
-		out[i] = value_out_of_fold(f, ids[i], fold, &g[fold], smooth, woe);
+void hc_te_folds_values(const struct hc_te_folds *f, const uint32_t *ids,
+			size_t n, uint64_t row0, uint64_t seed, double smooth,
+			int woe, double *out)
+{
+	uint8_t fold[CHUNK];
+
+	for (size_t i = 0; i < n; i += CHUNK) {
+		size_t m = n - i < CHUNK ? n - i : CHUNK;
+
+		hc_fold_rows(seed, row0 + i, f->k, m, fold);
+		hc_te_folds_values_folded(f, ids + i, fold, m, smooth, woe, out + i);
 	}
 }
 

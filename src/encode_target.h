@@ -94,6 +94,24 @@ void hc_te_folds_values(const struct hc_te_folds *f, const uint32_t *ids,
 			size_t n, uint64_t row0, uint64_t seed, double smooth,
 			int woe, double *out);
 
+/* The same with each row's fold given (fold[i], below f->k): a caller
+ * with several columns draws the folds of a batch once (hc_fold_rows). */
+int hc_te_folds_add_folded(struct hc_te_folds *f, const uint32_t *ids,
+			   const double *y, const uint8_t *fold, size_t n,
+			   struct hc_err *err);
+void hc_te_folds_values_folded(const struct hc_te_folds *f,
+			       const uint32_t *ids, const uint8_t *fold,
+			       size_t n, double smooth, int woe, double *out);
+/* fold[i] = hc_fold_of(seed, row0 + i, k) for i < n; k at most
+ * HC_TE_FOLDS_MAX. */
+void hc_fold_rows(uint64_t seed, uint64_t row0, uint32_t k, size_t n,
+		  uint8_t *fold);
+/* Room for values 0 .. nvals - 1 (an empty f: exactly that many, zeroed
+ * by calloc, so that a caller who knows the vocabulary's size up front
+ * neither grows nor clears the sums twice).  0, or -1 with err set. */
+int hc_te_folds_reserve(struct hc_te_folds *f, size_t nvals,
+			struct hc_err *err);
+
 /* Ordered statistics.  ids[r] is row r's value id (below nvals), y[r] its
  * target (NaN: none; such a row is encoded but adds nothing).  out[r] gets
  * the encoding of row r from the rows before it in a permutation drawn
