@@ -17,10 +17,15 @@
 
 size_t hc_mem_advise_huge(void *p, size_t n)
 {
+	return hc_mem_advise_huge_min(p, n, HC_HUGEPAGE_MIN);
+}
+
+size_t hc_mem_advise_huge_min(void *p, size_t n, size_t min)
+{
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
 	uintptr_t a = (uintptr_t)p, lo, hi;
 
-	if (!p || n < HC_HUGEPAGE_MIN || a + n < a)
+	if (!p || n < min || a + n < a)
 		return 0;
 	lo = (a + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1);
 	hi = (a + n) & ~(HUGE_SIZE - 1);
@@ -30,6 +35,7 @@ size_t hc_mem_advise_huge(void *p, size_t n)
 #else
 	(void)p;
 	(void)n;
+	(void)min;
 	return 0;
 #endif
 }

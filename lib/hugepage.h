@@ -22,4 +22,8 @@
  * advised (0: none, too small, or not supported). */
 size_t hc_mem_advise_huge(void *p, size_t n);
 
+/* The same with another threshold (lib/mem.c advises every allocation of
+ * 64 MiB or more this way). */
+size_t hc_mem_advise_huge_min(void *p, size_t n, size_t min);
+
 #endif

@@ -5,11 +5,11 @@
  * fails cleanly.
  */
 #include "mem.h"
+#include "hugepage.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 /* 0 = injection off; otherwise allocations left before failing starts. */
 static unsigned long fail_countdown;
@@ -45,19 +45,10 @@ static int should_fail(void)
  * takes one fault where 4 KiB pages take 512, and one TLB entry.  Loading
  * a 10M-value encode state spent half its time in page faults before. */
 #define HUGE_MIN ((size_t)64 << 20)
-#define HUGE_PAGE ((uintptr_t)2 << 20)
 
 static void *advise_huge(void *p, size_t n)
 {
-#ifdef MADV_HUGEPAGE
-	if (p && n >= HUGE_MIN) {
-		uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-		uintptr_t b = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
-		/* advice only: a kernel without THP says no, and that is fine */
-		if (b > a)
-			(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
-	}
-#endif
+	(void)hc_mem_advise_huge_min(p, n, HUGE_MIN);
 	return p;
 }
 
