@@ -35,6 +35,7 @@ int main(void)
 		suite_corrupt,
 		suite_metrics,
 		suite_model,
+		suite_stream,
 	};
 	SRunner *sr;
 	int failed;
