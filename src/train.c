@@ -181,6 +181,24 @@ static void run_mf_chunk(struct epoch_ctx *c, size_t c0, size_t len,
 	*wsum += (double)nsteps;
 }
 
+/* Streaming: starts loading row i's values in a window (its rows are
+ * visited in a shuffled order across the window, so each would miss). */
+static void prefetch_row(const struct hc_dataset *d, size_t i)
+{
+	for (size_t j = 0; j < d->schema.ncols; j++) {
+		const struct hc_dcol *dc = &d->cols[j];
+		uint32_t k = d->schema.cols[j].arity;
+
+		if (dc->ids)
+			__builtin_prefetch(k == HC_ARITY_VAR ? (const void *)(dc->start + i)
+							     : (const void *)(dc->ids + i * k));
+		else if (dc->num)
+			__builtin_prefetch(dc->num + i);
+	}
+}
+
+#define DATA_AHEAD 16
+
 static void run_chunk(struct epoch_ctx *c, size_t ci, float *scratch,
 		      uint32_t *perm, uint32_t *neg)
 {
@@ -205,6 +223,8 @@ static void run_chunk(struct epoch_ctx *c, size_t ci, float *scratch,
 	}
 	for (size_t a = 0; a < len; a++) {
 		size_t i = map ? map[c0 + perm[a]] : c0 + perm[a];
+		if (map && a + DATA_AHEAD < len)
+			prefetch_row(c->d, map[c0 + perm[a + DATA_AHEAD]]);
 		if (a + PREFETCH_AHEAD < len) {
 			size_t ia = c0 + perm[a + PREFETCH_AHEAD];
 			hc_model_prefetch(c->m, c->d, c->bind, map ? map[ia] : ia);
