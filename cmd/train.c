@@ -211,7 +211,7 @@ static int run(const struct train_opts *o, const char *path,
 	struct hc_team *team = NULL;
 	struct progress prog = {.on = !o->c.quiet && isatty(2)};
 	unsigned threads = o->c.threads ? (unsigned)o->c.threads : hc_ncpus();
-	cJSON *rep = cJSON_CreateObject(), *qe = NULL;
+	cJSON *rep = cJSON_CreateObject(), *qe = NULL, *sj;
 	enum hc_quant q = HC_QUANT_F32;
 	uint64_t bytes = 0, rows;
 	int rc = -1, trained, streamed = 0;
@@ -274,6 +274,10 @@ static int run(const struct train_opts *o, const char *path,
 		cJSON_AddItemToArray(tabs, x);
 	}
 	cJSON_AddNumberToObject(rep, "bytes", (double)bytes);
+	if (streamed && (sj = cJSON_AddObjectToObject(rep, "streamed"))) {
+		cJSON_AddNumberToObject(sj, "blocks", (double)st.nblocks);
+		cJSON_AddNumberToObject(sj, "window_blocks", (double)st.window);
+	}
 	cJSON_AddNumberToObject(rep, "cpu_seconds", ((double)clock() - t0) / CLOCKS_PER_SEC);
 	if (qe) {
 		cJSON_AddItemToObject(rep, "quantization", qe);
