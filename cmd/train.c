@@ -1,6 +1,7 @@
 /* train.c - `hicard train`: fit logreg, fm or mf on a binary frame
  *
- * Wiring: the frame into memory (src/dataset.c), a model (src/model.c),
+ * Wiring: the frame into memory (src/dataset.c) or streamed from its file
+ * when larger than --memory (src/stream.c), a model (src/model.c),
  * the loop (src/train.c), the file out (src/model_file.c through
  * cmd/model_io.c), a summary on stderr and --report as JSON.
  */
@@ -17,7 +18,7 @@
 #include "src/train.h"
 
 static const char *const usage[] = {
-	"hicard train --model logreg|fm|mf [--optimizer NAME] [--lr X] [--dim K] [--epochs N] [--valid FILE.hcb] [--quantize Q] [--report FILE] -o MODEL [FILE.hcb]",
+	"hicard train --model logreg|fm|mf [--optimizer NAME] [--lr X] [--dim K] [--epochs N] [--valid FILE.hcb] [--memory SIZE] [--stream] [--quantize Q] [--report FILE] -o MODEL [FILE.hcb]",
 	NULL,
 };
 
@@ -34,7 +35,8 @@ struct train_opts {
 	const char *model, *optimizer, *valid, *metrics, *quantize, *report;
 	const char *combine, *task, *user, *item;
 	double lr, l1, l2, wd, init_std;
-	uint64_t dim, epochs, patience, negatives;
+	uint64_t dim, epochs, patience, negatives, memory;
+	int stream;
 };
 
 struct progress {
@@ -112,7 +114,7 @@ static int set_model_opts(const struct train_opts *o, struct hc_model_opts *mo)
 
 /* Training options and what made the frame, for the model's header. */
 static int add_meta(struct hc_model *m, const struct train_opts *o,
-		    const struct hc_dataset *d, struct hc_err *err)
+		    const struct hc_dataset *d, uint64_t rows, struct hc_err *err)
 {
 	cJSON *t = cJSON_AddObjectToObject(m->meta, "training");
 	const cJSON *prod = cJSON_GetObjectItemCaseSensitive(d->schema.doc, "producer");
@@ -127,7 +129,7 @@ static int add_meta(struct hc_model *m, const struct train_opts *o,
 	cJSON_AddNumberToObject(t, "weight_decay", m->o.sgd.l2_emb);
 	cJSON_AddNumberToObject(t, "epochs", (double)o->epochs);
 	cJSON_AddNumberToObject(t, "negatives", (double)o->negatives);
-	cJSON_AddNumberToObject(t, "rows", (double)d->nrows);
+	cJSON_AddNumberToObject(t, "rows", (double)rows);
 	/* A string: JSON numbers are doubles, a 64-bit seed is not. */
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)o->c.seed);
 	cJSON_AddStringToObject(t, "seed", seed);
@@ -141,7 +143,8 @@ static int run(const struct train_opts *o, const char *path,
 
 int cmd_train(int argc, char **argv)
 {
-	struct train_opts o = {.epochs = 10, .patience = 3, .negatives = 1, .wd = -1};
+	struct train_opts o = {.epochs = 10, .patience = 3, .negatives = 1, .wd = -1,
+			       .memory = hc_stream_default_budget()};
 	const struct hc_opt opts[] = {
 		HC_OPT_STR(0, "model", &o.model, "NAME", "logreg, fm or mf (required)"),
 		HC_OPT_STR(0, "optimizer", &o.optimizer, "NAME", "adagrad (logreg, fm default), ftrl, adam (mf default)"),
@@ -161,6 +164,8 @@ int cmd_train(int argc, char **argv)
 		HC_OPT_STR(0, "valid", &o.valid, "FILE", "validation frame: metrics each epoch, best epoch kept"),
 		HC_OPT_STR(0, "valid-metrics", &o.metrics, "LIST", "validation metrics, the first decides (default auc,logloss; rmse,mae; recall@20,ndcg@20)"),
 		HC_OPT_U64(0, "patience", &o.patience, "N", 0, 100000, "stop after N epochs without improvement (default 3; 0 never)"),
+		HC_OPT_SIZE(0, "memory", &o.memory, "SIZE", "a frame file larger than this is streamed (default: half the RAM)"),
+		HC_OPT_FLAG(0, "stream", &o.stream, "stream the frame a window of blocks at a time, whatever its size"),
 		HC_OPT_GROUP("Output:"),
 		HC_OPT_STR(0, "quantize", &o.quantize, "Q", "store embeddings as int8, int4 or ternary (per-row scale)"),
 		HC_OPT_STR(0, "report", &o.report, "FILE", "write a JSON report (sizes, epochs, metrics)"),
@@ -197,6 +202,7 @@ static int run(const struct train_opts *o, const char *path,
 	       const struct hc_model_opts *mo0, struct hc_err *err)
 {
 	struct hc_dataset tr = {0}, va = {0};
+	struct hc_stream st = {0};
 	struct hc_model m = {0};
 	struct hc_model_opts mo = *mo0;
 	struct hc_metric_spec spec[HC_METRICS_MAX];
@@ -205,27 +211,28 @@ static int run(const struct train_opts *o, const char *path,
 	struct hc_team *team = NULL;
 	struct progress prog = {.on = !o->c.quiet && isatty(2)};
 	unsigned threads = o->c.threads ? (unsigned)o->c.threads : hc_ncpus();
-	cJSON *rep = cJSON_CreateObject(), *qe = NULL;
+	cJSON *rep = cJSON_CreateObject(), *qe = NULL, *sj;
 	enum hc_quant q = HC_QUANT_F32;
-	uint64_t bytes = 0;
-	int rc = -1, trained;
+	uint64_t bytes = 0, rows;
+	int rc = -1, trained, streamed = 0;
 	double t0 = (double)clock();
 
 	if (!rep)
 		return hc_err_nomem(err);
 	if (o->quantize)
 		hc_quant_parse(o->quantize, &q);
-	if (hc_cmd_load_frame(path, &tr, err) != 0 ||
+	if ((streamed = hc_stream_or_load(path, mo.kind == HC_MODEL_MF ? UINT64_MAX : o->memory, o->stream, &tr, &st, err)) < 0 ||
 	    (o->valid && hc_cmd_load_frame(o->valid, &va, err) != 0))
 		goto done;
+	rows = streamed ? st.nrows : tr.nrows;
 	/* before the tables exist: a frame's spaces may ask for gigabytes */
-	if (tr.nrows == 0) {
+	if (rows == 0) {
 		hc_err_set(err, HC_ERR_DATA, "the frame has no rows to learn from");
 		goto fail_file;
 	}
 	if (mo.task < 0)
-		mo.task = hc_train_task(&tr);
-	if (hc_model_init(&m, &tr.schema, &mo, 1, err) != 0)
+		mo.task = !streamed ? hc_train_task(&tr) : st.binary ? HC_TASK_BINARY : HC_TASK_REGRESSION;
+	if (hc_model_init(&m, streamed ? &st.win.schema : &tr.schema, &mo, 1, err) != 0)
 		goto fail_file;
 	to.nvalid = hc_metrics_default(&m, spec);
 	if (o->metrics && hc_metrics_parse(o->metrics, spec, &to.nvalid, err) != 0)
@@ -235,9 +242,10 @@ static int run(const struct train_opts *o, const char *path,
 			hc_err_set(err, HC_ERR_USAGE, "--valid-metrics: a metric does not fit a %s model", hc_model_kind_name(m.kind));
 			goto done;
 		}
-	if (add_meta(&m, o, &tr, err) != 0 || (threads > 1 && !(team = hc_team_new(threads, err))))
+	if (add_meta(&m, o, streamed ? &st.win : &tr, rows, err) != 0 || (threads > 1 && !(team = hc_team_new(threads, err))))
 		goto done;
-	rc = hc_train(&m, &tr, o->valid ? &va : NULL, &to, team, on_progress, &prog, rep, err);
+	rc = streamed ? hc_train_stream(&m, &st, o->valid ? &va : NULL, &to, team, on_progress, &prog, rep, err)
+		      : hc_train(&m, &tr, o->valid ? &va : NULL, &to, team, on_progress, &prog, rep, err);
 	trained = rc == 0 || cJSON_GetObjectItemCaseSensitive(rep, "diverged");
 	if (rc != 0 && !trained)
 		goto fail_file;
@@ -266,6 +274,10 @@ static int run(const struct train_opts *o, const char *path,
 		cJSON_AddItemToArray(tabs, x);
 	}
 	cJSON_AddNumberToObject(rep, "bytes", (double)bytes);
+	if (streamed && (sj = cJSON_AddObjectToObject(rep, "streamed"))) {
+		cJSON_AddNumberToObject(sj, "blocks", (double)st.nblocks);
+		cJSON_AddNumberToObject(sj, "window_blocks", (double)st.window);
+	}
 	cJSON_AddNumberToObject(rep, "cpu_seconds", ((double)clock() - t0) / CLOCKS_PER_SEC);
 	if (qe) {
 		cJSON_AddItemToObject(rep, "quantization", qe);
@@ -283,7 +295,8 @@ static int run(const struct train_opts *o, const char *path,
 fail_file:
 	{
 		const char *name = path && strcmp(path, "-") ? path : "stdin";
-		if (err->kind == HC_ERR_DATA && strncmp(err->msg, name, strlen(name)) != 0)
+		if (err->kind == HC_ERR_DATA && strncmp(err->msg, name, strlen(name)) != 0 &&
+		    strncmp(err->msg, "epoch ", 6) != 0)
 			hc_err_prefix(err, "%s", name);
 	}
 	rc = -1;
@@ -293,6 +306,7 @@ done:
 	hc_team_free(team);
 	hc_model_release(&m);
 	hc_dataset_release(&tr);
+	hc_stream_close(&st);
 	hc_dataset_release(&va);
 	return rc;
 }

@@ -167,6 +167,13 @@ const char *hc_frame_reader_header_text(const struct hc_frame_reader *r);
  * until the next call. */
 int hc_frame_read_block(struct hc_frame_reader *r,
 			const struct hc_frame_block **b, struct hc_err *err);
+/* The data block at byte offset (of a regular file: the in's pos before
+ * an earlier hc_frame_read_block returned it), numbered index (0-based),
+ * its first row first_row: as hc_frame_read_block, but in any order.  1,
+ * or -1 with err set (an end block or the end of the file there too). */
+int hc_frame_read_block_at(struct hc_frame_reader *r, uint64_t offset,
+			   uint64_t index, uint64_t first_row,
+			   const struct hc_frame_block **b, struct hc_err *err);
 void hc_frame_reader_close(struct hc_frame_reader *r);
 
 /* Ids of row i of column c of a block; *n gets their count. */

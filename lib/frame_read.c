@@ -8,8 +8,10 @@
  */
 #include "frame.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crc32c.h"
 #include "frame_schema.h"
@@ -27,6 +29,7 @@ struct hc_frame_reader {
 	struct hc_frame_block block;
 	uint64_t blocks, rows;  /* data blocks and rows read so far */
 	int done;
+	int at;                 /* reading a block by its offset */
 };
 
 static uint32_t get_u32(const unsigned char *p)
@@ -278,6 +281,8 @@ int hc_frame_read_block(struct hc_frame_reader *r,
 	n = hc_in_read_full(r->in, h, 16, err);
 	if (n < 0)
 		return -1;
+	if (n == 0 && r->at)
+		return bad_block(r, err, "truncated: the file ends before this block");
 	if (n == 0)
 		return bad(r, err, "truncated: the file ends without an end block");
 	if (n < 16)
@@ -311,6 +316,29 @@ int hc_frame_read_block(struct hc_frame_reader *r,
 	r->rows += rows;
 	*b = &r->block;
 	return 1;
+}
+
+int hc_frame_read_block_at(struct hc_frame_reader *r, uint64_t offset,
+			   uint64_t index, uint64_t first_row,
+			   const struct hc_frame_block **b, struct hc_err *err)
+{
+	int rc;
+
+	if (lseek(r->in->fd, (off_t)offset, SEEK_SET) < 0)
+		return hc_err_errno(err, HC_ERR_IO, errno, "%s: cannot seek",
+				    r->in->name);
+	r->in->pos = offset;
+	r->blocks = index;
+	r->rows = first_row;
+	r->done = 0;
+	r->at = 1;
+	rc = hc_frame_read_block(r, b, err);
+	r->at = 0;
+	if (rc == 0) {
+		r->blocks = index;
+		return bad_block(r, err, "an end block where a data block was (the file changed?)");
+	}
+	return rc;
 }
 
 void hc_frame_reader_close(struct hc_frame_reader *r)

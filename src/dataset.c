@@ -89,36 +89,61 @@ static int add_col(struct hc_dataset *d, size_t j,
 	return 0;
 }
 
-int hc_dataset_load(struct hc_dataset *d, struct hc_frame_reader *r,
+int hc_dataset_init(struct hc_dataset *d, const char *header_text,
 		    struct hc_err *err)
 {
-	const char *text = hc_frame_reader_header_text(r);
-	const struct hc_frame_block *b;
-	int rc;
-
 	memset(d, 0, sizeof(*d));
-	if (hc_frame_schema_from_json(&d->schema, text, strlen(text), err) != 0)
+	if (hc_frame_schema_from_json(&d->schema, header_text,
+				      strlen(header_text), err) != 0)
 		return -1;
 	if (!(d->cols = hc_calloc(d->schema.ncols, sizeof(*d->cols)))) {
-		hc_err_nomem(err);
-		goto fail;
+		hc_dataset_release(d);
+		return hc_err_nomem(err);
 	}
-	while ((rc = hc_frame_read_block(r, &b, err)) == 1) {
-		for (size_t j = 0; j < d->schema.ncols; j++)
-			if (add_col(d, j, b, err) != 0)
-				goto fail;
-		d->nrows += b->nrows;
-	}
-	if (rc < 0)
-		goto fail;
+	return 0;
+}
+
+int hc_dataset_add_block(struct hc_dataset *d, const struct hc_frame_block *b,
+			 struct hc_err *err)
+{
+	for (size_t j = 0; j < d->schema.ncols; j++)
+		if (add_col(d, j, b, err) != 0)
+			return -1;
+	d->nrows += b->nrows;
+	return 0;
+}
+
+int hc_dataset_finish(struct hc_dataset *d, struct hc_err *err)
+{
 	/* A variable column of an empty frame still needs start[0]. */
 	for (size_t j = 0; j < d->schema.ncols; j++)
 		if (d->schema.cols[j].arity == HC_ARITY_VAR &&
 		    d->schema.cols[j].kind == HC_KIND_CAT && !d->cols[j].start &&
-		    !(d->cols[j].start = hc_calloc(1, 8))) {
-			hc_err_nomem(err);
+		    !(d->cols[j].start = hc_calloc(1, 8)))
+			return hc_err_nomem(err);
+	return 0;
+}
+
+void hc_dataset_clear(struct hc_dataset *d)
+{
+	for (size_t j = 0; j < d->schema.ncols; j++)
+		d->cols[j].len = 0;
+	d->nrows = 0;
+}
+
+int hc_dataset_load(struct hc_dataset *d, struct hc_frame_reader *r,
+		    struct hc_err *err)
+{
+	const struct hc_frame_block *b;
+	int rc;
+
+	if (hc_dataset_init(d, hc_frame_reader_header_text(r), err) != 0)
+		return -1;
+	while ((rc = hc_frame_read_block(r, &b, err)) == 1)
+		if (hc_dataset_add_block(d, b, err) != 0)
 			goto fail;
-		}
+	if (rc < 0 || hc_dataset_finish(d, err) != 0)
+		goto fail;
 	return 0;
 fail:
 	hc_dataset_release(d);

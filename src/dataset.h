@@ -38,6 +38,17 @@ int hc_dataset_load(struct hc_dataset *d, struct hc_frame_reader *r,
 		    struct hc_err *err);
 void hc_dataset_release(struct hc_dataset *d);
 
+/* The pieces of hc_dataset_load, for a dataset that holds a window of a
+ * frame's blocks at a time (src/stream.h): init on the frame's header
+ * text, add blocks (their values checked as above), finish once the rows
+ * are in, clear to hold other blocks (the arrays keep their memory). */
+int hc_dataset_init(struct hc_dataset *d, const char *header_text,
+		    struct hc_err *err);
+int hc_dataset_add_block(struct hc_dataset *d, const struct hc_frame_block *b,
+			 struct hc_err *err);
+int hc_dataset_finish(struct hc_dataset *d, struct hc_err *err);
+void hc_dataset_clear(struct hc_dataset *d);
+
 /* Ids of row i of column j; *n gets their count. */
 static inline const uint32_t *hc_dataset_ids(const struct hc_dataset *d,
 					     size_t j, size_t i, size_t *n)

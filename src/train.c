@@ -121,7 +121,9 @@ struct epoch_ctx {
 	const float *y, *w;
 	const uint32_t *pu, *pi; /* mf positives */
 	size_t n, nchunks;
+	uint64_t total;          /* rows an epoch (progress) */
 	uint32_t *order;         /* chunk order */
+	const uint32_t *rowmap;  /* streaming: the window's rows, shuffled */
 	double *chunk_loss, *chunk_weight;
 	uint64_t seed, epoch;
 	uint32_t negatives;
@@ -179,11 +181,30 @@ static void run_mf_chunk(struct epoch_ctx *c, size_t c0, size_t len,
 	*wsum += (double)nsteps;
 }
 
+/* Streaming: starts loading row i's values in a window (its rows are
+ * visited in a shuffled order across the window, so each would miss). */
+static void prefetch_row(const struct hc_dataset *d, size_t i)
+{
+	for (size_t j = 0; j < d->schema.ncols; j++) {
+		const struct hc_dcol *dc = &d->cols[j];
+		uint32_t k = d->schema.cols[j].arity;
+
+		if (dc->ids)
+			__builtin_prefetch(k == HC_ARITY_VAR ? (const void *)(dc->start + i)
+							     : (const void *)(dc->ids + i * k));
+		else if (dc->num)
+			__builtin_prefetch(dc->num + i);
+	}
+}
+
+#define DATA_AHEAD 16
+
 static void run_chunk(struct epoch_ctx *c, size_t ci, float *scratch,
 		      uint32_t *perm, uint32_t *neg)
 {
 	size_t c0 = (size_t)c->order[ci] * HC_TRAIN_CHUNK, len = c->n - c0;
 	uint64_t rng = stream(c->seed, c->epoch, c->order[ci]);
+	const uint32_t *map = c->rowmap;
 	double loss = 0, wsum = 0;
 
 	if (len > HC_TRAIN_CHUNK)
@@ -201,9 +222,13 @@ static void run_chunk(struct epoch_ctx *c, size_t ci, float *scratch,
 		len = 0;
 	}
 	for (size_t a = 0; a < len; a++) {
-		size_t i = c0 + perm[a];
-		if (a + PREFETCH_AHEAD < len)
-			hc_model_prefetch(c->m, c->d, c->bind, c0 + perm[a + PREFETCH_AHEAD]);
+		size_t i = map ? map[c0 + perm[a]] : c0 + perm[a];
+		if (map && a + DATA_AHEAD < len)
+			prefetch_row(c->d, map[c0 + perm[a + DATA_AHEAD]]);
+		if (a + PREFETCH_AHEAD < len) {
+			size_t ia = c0 + perm[a + PREFETCH_AHEAD];
+			hc_model_prefetch(c->m, c->d, c->bind, map ? map[ia] : ia);
+		}
 		float w = c->w ? c->w[i] : 1.0f;
 		loss += c->m->kind == HC_MODEL_FM
 				? hc_fm_step(c->m, c->d, c->bind, i, c->y[i], w, scratch)
@@ -234,9 +259,11 @@ static void epoch_task(void *arg, struct hc_team *t)
 		if (__atomic_load_n(&c->stop, __ATOMIC_RELAXED))
 			break;
 		run_chunk(c, ci, scratch, perm, neg);
-		uint64_t done = __atomic_add_fetch(&c->done, HC_TRAIN_CHUNK, __ATOMIC_RELAXED);
+		size_t len = c->n - (size_t)c->order[ci] * HC_TRAIN_CHUNK;
+		len = len < HC_TRAIN_CHUNK ? len : HC_TRAIN_CHUNK;
+		uint64_t done = __atomic_add_fetch(&c->done, len, __ATOMIC_RELAXED);
 		if (!t && c->cb)
-			c->cb(c->cbarg, c->epoch, done < c->n ? done : c->n, c->n, NAN, NULL);
+			c->cb(c->cbarg, c->epoch, done, c->total, NAN, NULL);
 	}
 done:
 	hc_free(scratch);
@@ -256,6 +283,65 @@ static void shuffle_chunks(struct epoch_ctx *c)
 		c->order[a - 1] = c->order[b];
 		c->order[b] = t;
 	}
+}
+
+/* One pass over the rows c->d holds, c->n of them, in chunks; adds their
+ * loss and weight.  0, or -1 (out of memory). */
+static int run_pass(struct epoch_ctx *c, struct hc_team *team, double *loss,
+		    double *wsum)
+{
+	c->nchunks = (c->n + HC_TRAIN_CHUNK - 1) / HC_TRAIN_CHUNK;
+	shuffle_chunks(c);
+	if (team) {
+		hc_team_start(team, epoch_task, c, c->nchunks);
+		hc_team_wait(team);
+	} else {
+		epoch_task(c, NULL);
+	}
+	if (c->stop == 2)
+		return -1;
+	for (size_t a = 0; a < c->nchunks; a++) {
+		*loss += c->chunk_loss[a];
+		*wsum += c->chunk_weight[a];
+	}
+	return 0;
+}
+
+/* Streaming: one pass a window.  Each window's rows are shuffled
+ * together (rowmap), from a seed of the run's, the epoch's and the
+ * window's, then cut into chunks as in memory. */
+static int run_stream(struct epoch_ctx *c, struct hc_stream *s, long lc,
+		      long wc, uint32_t *rowmap, struct hc_team *team,
+		      double *loss, double *wsum, struct hc_err *err)
+{
+	uint64_t seed = c->seed;
+	int rc = 0;
+
+	hc_stream_shuffle(s, seed, c->epoch);
+	for (uint64_t k = 0; !c->stop && (rc = hc_stream_next(s, err)) == 1; k++) {
+		uint64_t rng = stream(seed, c->epoch, UINT64_MAX - 1 - k);
+		size_t n = s->win.nrows;
+
+		for (size_t a = 0; a < n; a++)
+			rowmap[a] = (uint32_t)a;
+		for (size_t a = n; a > 1; a--) {
+			size_t b = (size_t)below(&rng, a);
+			uint32_t t = rowmap[a - 1];
+			rowmap[a - 1] = rowmap[b];
+			rowmap[b] = t;
+		}
+		c->d = &s->win;
+		c->n = n;
+		c->y = s->win.cols[lc].num;
+		c->w = wc >= 0 ? s->win.cols[wc].num : NULL;
+		c->rowmap = rowmap;
+		c->seed = mix(&rng);
+		rc = run_pass(c, team, loss, wsum);
+		c->seed = seed;
+		if (rc != 0)
+			return hc_err_nomem(err);
+	}
+	return rc < 0 ? -1 : 0;
 }
 
 /* ---- mf preparation ------------------------------------------------------ */
@@ -327,16 +413,18 @@ static int validate(struct hc_model *m, const struct hc_dataset *va,
 	return rc;
 }
 
-int hc_train(struct hc_model *m, const struct hc_dataset *tr,
-	     const struct hc_dataset *va, const struct hc_train_opts *o,
-	     struct hc_team *team, hc_train_progress_fn cb, void *cbarg,
-	     cJSON *log, struct hc_err *err)
+/* The loop, over tr in memory or over s's windows. */
+static int train(struct hc_model *m, const struct hc_dataset *tr,
+		 struct hc_stream *s, const struct hc_dataset *va,
+		 const struct hc_train_opts *o, struct hc_team *team,
+		 hc_train_progress_fn cb, void *cbarg, cJSON *log,
+		 struct hc_err *err)
 {
 	struct epoch_ctx c = {.m = m, .d = tr, .seed = m->o.seed,
 			      .negatives = o->negatives, .cb = cb, .cbarg = cbarg};
 	struct snapshot best = {0}, prev = {0};
 	size_t *bind = hc_calloc(m->nfields, sizeof(size_t));
-	uint32_t *pu = NULL, *pi = NULL;
+	uint32_t *pu = NULL, *pi = NULL, *rowmap = NULL;
 	cJSON *epochs = cJSON_AddArrayToObject(log, "epochs"), *bestv = NULL;
 	double best_metric = NAN;
 	uint64_t bad = 0, best_epoch = 0;
@@ -347,10 +435,14 @@ int hc_train(struct hc_model *m, const struct hc_dataset *tr,
 		hc_err_nomem(err);
 		goto done;
 	}
-	if (hc_model_bind(m, &tr->schema, bind, &lc, &wc, err) != 0)
+	if (hc_model_bind(m, s ? &s->win.schema : &tr->schema, bind, &lc, &wc, err) != 0)
 		goto done;
 	c.bind = bind;
-	if (tr->nrows == 0) {
+	if (s && m->kind == HC_MODEL_MF) {
+		hc_err_set(err, HC_ERR_USAGE, "mf trains in memory only (its catalogue and every user's items hold the whole frame anyway)");
+		goto done;
+	}
+	if (s ? s->nrows == 0 : tr->nrows == 0) {
 		hc_err_set(err, HC_ERR_DATA, "the frame has no rows to learn from");
 		goto done;
 	}
@@ -360,12 +452,17 @@ int hc_train(struct hc_model *m, const struct hc_dataset *tr,
 		c.pu = pu;
 		c.pi = pi;
 		c.nitems = m->items.n;
-	} else {
+	} else if (!s) {
 		c.y = tr->cols[lc].num;
 		c.w = wc >= 0 ? tr->cols[wc].num : NULL;
 	}
-	c.n = tr->nrows;
+	c.n = s ? s->max_rows : tr->nrows;
+	c.total = s ? s->nrows : tr->nrows;
 	c.nchunks = (c.n + HC_TRAIN_CHUNK - 1) / HC_TRAIN_CHUNK;
+	if (s && !(rowmap = hc_mallocarray(c.n ? c.n : 1, sizeof(uint32_t)))) {
+		hc_err_nomem(err);
+		goto done;
+	}
 	c.order = hc_mallocarray(c.nchunks, sizeof(uint32_t));
 	c.chunk_loss = hc_calloc(c.nchunks, sizeof(double));
 	c.chunk_weight = hc_calloc(c.nchunks, sizeof(double));
@@ -384,21 +481,15 @@ int hc_train(struct hc_model *m, const struct hc_dataset *tr,
 			goto done;
 		}
 		snap_take(&prev, m);
-		shuffle_chunks(&c);
 		c.done = 0;
-		if (team) {
-			hc_team_start(team, epoch_task, &c, c.nchunks);
-			hc_team_wait(team);
-		} else {
-			epoch_task(&c, NULL);
-		}
-		if (c.stop == 2) {
+		if (s) {
+			if (run_stream(&c, s, lc, wc, rowmap, team, &loss, &wsum, err) != 0) {
+				hc_err_prefix(err, "epoch %llu", (unsigned long long)c.epoch);
+				goto done;
+			}
+		} else if (run_pass(&c, team, &loss, &wsum) != 0) {
 			hc_err_nomem(err);
 			goto done;
-		}
-		for (size_t a = 0; a < c.nchunks; a++) {
-			loss += c.chunk_loss[a];
-			wsum += c.chunk_weight[a];
 		}
 		loss = wsum > 0 ? loss / wsum : 0;
 		secs = now() - t0;
@@ -419,11 +510,11 @@ int hc_train(struct hc_model *m, const struct hc_dataset *tr,
 		cJSON_AddNumberToObject(ep, "epoch", (double)c.epoch);
 		cJSON_AddNumberToObject(ep, "loss", loss);
 		cJSON_AddNumberToObject(ep, "seconds", secs);
-		cJSON_AddNumberToObject(ep, "rows_per_second", secs > 0 ? (double)c.n / secs : 0);
+		cJSON_AddNumberToObject(ep, "rows_per_second", secs > 0 ? (double)c.total / secs : 0);
 		/* Per CPU second: rows a thread does a second, whatever the
 		 * machine's load. */
 		cJSON_AddNumberToObject(ep, "cpu_seconds", cpu);
-		cJSON_AddNumberToObject(ep, "rows_per_cpu_second", cpu > 0 ? (double)c.n / cpu : 0);
+		cJSON_AddNumberToObject(ep, "rows_per_cpu_second", cpu > 0 ? (double)c.total / cpu : 0);
 		if (va) {
 			if (validate(m, va, o, team, &valid, err) != 0) {
 				cJSON_Delete(valid);
@@ -442,7 +533,7 @@ int hc_train(struct hc_model *m, const struct hc_dataset *tr,
 			}
 		}
 		if (cb)
-			cb(cbarg, c.epoch, c.n, c.n, loss, valid);
+			cb(cbarg, c.epoch, c.total, c.total, loss, valid);
 		if (va && o->patience && bad >= o->patience)
 			break;
 	}
@@ -460,8 +551,25 @@ done:
 	hc_free(bind);
 	hc_free(pu);
 	hc_free(pi);
+	hc_free(rowmap);
 	hc_free(c.order);
 	hc_free(c.chunk_loss);
 	hc_free(c.chunk_weight);
 	return rc;
+}
+
+int hc_train(struct hc_model *m, const struct hc_dataset *tr,
+	     const struct hc_dataset *va, const struct hc_train_opts *o,
+	     struct hc_team *team, hc_train_progress_fn cb, void *cbarg,
+	     cJSON *log, struct hc_err *err)
+{
+	return train(m, tr, NULL, va, o, team, cb, cbarg, log, err);
+}
+
+int hc_train_stream(struct hc_model *m, struct hc_stream *s,
+		    const struct hc_dataset *va, const struct hc_train_opts *o,
+		    struct hc_team *team, hc_train_progress_fn cb, void *cbarg,
+		    cJSON *log, struct hc_err *err)
+{
+	return train(m, NULL, s, va, o, team, cb, cbarg, log, err);
 }

@@ -25,6 +25,7 @@
 #include "src/dataset.h"
 #include "src/evaluate.h"
 #include "src/model.h"
+#include "src/stream.h"
 
 #define HC_TRAIN_CHUNK 4096
 
@@ -55,5 +56,15 @@ int hc_train(struct hc_model *m, const struct hc_dataset *tr,
 	     const struct hc_dataset *va, const struct hc_train_opts *o,
 	     struct hc_team *team, hc_train_progress_fn cb, void *cbarg,
 	     cJSON *log, struct hc_err *err);
+
+/* As hc_train, over a frame streamed from its file (src/stream.h): each
+ * epoch takes s's blocks in a seeded order, a window at a time, the
+ * window's rows shuffled together (from --seed, the epoch and the window:
+ * one thread is deterministic here too).  logreg and fm only (mf: a usage
+ * error).  An error reading a window says "epoch N: FILE: block K: ...". */
+int hc_train_stream(struct hc_model *m, struct hc_stream *s,
+		    const struct hc_dataset *va, const struct hc_train_opts *o,
+		    struct hc_team *team, hc_train_progress_fn cb, void *cbarg,
+		    cJSON *log, struct hc_err *err);
 
 #endif

@@ -36,6 +36,7 @@ int main(void)
 		suite_corrupt,
 		suite_metrics,
 		suite_model,
+		suite_stream,
 	};
 	SRunner *sr;
 	int failed;

@@ -31,5 +31,6 @@ Suite *suite_utf8(void);
 Suite *suite_corrupt(void);
 Suite *suite_metrics(void);
 Suite *suite_model(void);
+Suite *suite_stream(void);
 
 #endif
