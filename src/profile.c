@@ -243,7 +243,7 @@ static int absorb(struct hc_profile *p, struct hc_colprof *c, const char *s,
 				return -1;
 	}
 	hc_hll_add_hash(&c->hll, hash);
-	return hc_topk_add(c->topk, s, len, w);
+	return hc_topk_add_hashed(c->topk, s, len, hash, w);
 }
 
 void hc_colprof_derive(const struct hc_profile *p, const struct hc_colprof *c,
@@ -302,9 +302,18 @@ static int add_column(struct hc_profile *p, struct hc_colprof *c,
 			h[i & (RING - 1)] = XXH3_64bits(b->buf + b->off[f], b->len[f]);
 			if (c->exact)
 				hc_strmap_prefetch(&c->map, h[i & (RING - 1)]);
+			else {
+				hc_topk_prefetch(c->topk, h[i & (RING - 1)]);
+				hc_hll_prefetch(&c->hll, h[i & (RING - 1)]);
+			}
 		}
-		if (c->exact && i >= AHEAD / 2 && i - AHEAD / 2 < n)
-			hc_strmap_prefetch_entry(&c->map, h[(i - AHEAD / 2) & (RING - 1)]);
+		if (i >= AHEAD / 2 && i - AHEAD / 2 < n) {
+			uint64_t hh = h[(i - AHEAD / 2) & (RING - 1)];
+			if (c->exact)
+				hc_strmap_prefetch_entry(&c->map, hh);
+			else
+				hc_topk_prefetch_counter(c->topk, hh);
+		}
 		if (i >= AHEAD) {
 			size_t r = i - AHEAD, f = r * b->ncols + col;
 			const char *s = b->buf + b->off[f];
