@@ -27,6 +27,7 @@
 #include "lib/mem.h"
 #include "lib/utf8.h"
 #include "src/profile_col.h"
+#include "src/rank.h"
 
 #define TYPE_FIT 0.9
 #define ONEHOT_MAX 50
@@ -35,6 +36,8 @@
 #define LEAK_SHARE 0.5
 #define ZIPF_RANKS 1000
 #define UNIQUE_SHARE 0.99
+/* Below this many values a plain sort is as quick as the selection. */
+#define RANK_FULL_SORT 4096
 
 static double r6(double x)
 {
@@ -125,6 +128,43 @@ static int cmp_item(const void *a, const void *b)
 	return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
+/* Orders an exact column's items as a sort by cmp_item would, as far as
+ * the report reads them: the first k in full (values and counts), the
+ * rest by count only (their values are dropped), which is all coverage,
+ * entropy and the Zipf fit look at (src/rank.h).  A full sort of a
+ * million values took most of the report's time. */
+static int order_exact(struct ranked *r, size_t k)
+{
+	struct hc_topk_item *top;
+	uint64_t *cnt;
+	size_t n = r->n, m;
+
+	if (n <= k || n <= RANK_FULL_SORT) {
+		qsort(r->items, n, sizeof(*r->items), cmp_item);
+		return 0;
+	}
+	top = hc_mallocarray(k ? k : 1, sizeof(*top));
+	cnt = hc_mallocarray(n, 2 * sizeof(*cnt));
+	if (!top || !cnt) {
+		hc_free(top);
+		hc_free(cnt);
+		return -1;
+	}
+	m = hc_rank_top(r->items, n, k, cmp_item, top);
+	for (size_t i = 0; i < n; i++)
+		cnt[i] = r->items[i].count;
+	hc_rank_counts_desc(cnt, cnt + n, n);
+	memcpy(r->items, top, m * sizeof(*top));
+	for (size_t i = m; i < n; i++) {
+		r->items[i].value = NULL;
+		r->items[i].len = 0;
+		r->items[i].count = cnt[i];
+	}
+	hc_free(top);
+	hc_free(cnt);
+	return 0;
+}
+
 static int rank_values(const struct hc_profile *p, const struct hc_colprof *c,
 		       const struct hc_colprof *d, struct ranked *r)
 {
@@ -153,8 +193,12 @@ static int rank_values(const struct hc_profile *p, const struct hc_colprof *c,
 		it->count = *hc_strmap_valuep(&c->map, id);
 		r->n++;
 	}
-	qsort(r->items, r->n, sizeof(*r->items), cmp_item);
 	r->distinct = (double)r->n;
+	if (order_exact(r, p->o.k) != 0) {
+		hc_free(r->items);
+		r->items = NULL;
+		return -1;
+	}
 	return 0;
 }
 

@@ -41,6 +41,16 @@ void hc_topk_free(struct hc_topk *t);
 
 /* Counts one occurrence (weight w >= 1) of value.  0, or -1 (memory). */
 int hc_topk_add(struct hc_topk *t, const char *value, size_t len, uint64_t w);
+/* The same for a caller that has the value's XXH3_64bits hash (seed 0)
+ * and uses it elsewhere too, so that each value is hashed once. */
+int hc_topk_add_hashed(struct hc_topk *t, const char *value, size_t len,
+		       uint64_t hash, uint64_t w);
+/* For loops over many values, as lib/strmap.h's pair: start loading the
+ * index slot a value of this hash probes first, and, some iterations
+ * later (when that slot has arrived), the counter it names if its hash
+ * matches.  Hints only: nothing changes. */
+void hc_topk_prefetch(const struct hc_topk *t, uint64_t hash);
+void hc_topk_prefetch_counter(const struct hc_topk *t, uint64_t hash);
 
 /* Items seen in all (the N of the bound) and the current bound N/capacity
  * (0 while fewer values than capacity have been seen: counts are exact). */

@@ -28,6 +28,7 @@ int main(void)
 		suite_quantile,
 		suite_topk,
 		suite_profile,
+		suite_rank,
 		suite_cluster,
 		suite_encode_codes,
 		suite_encode,

@@ -23,6 +23,7 @@ Suite *suite_hll(void);
 Suite *suite_quantile(void);
 Suite *suite_topk(void);
 Suite *suite_profile(void);
+Suite *suite_rank(void);
 Suite *suite_cluster(void);
 Suite *suite_encode_codes(void);
 Suite *suite_encode(void);

@@ -180,6 +180,60 @@ START_TEST(types_of_values)
 }
 END_TEST
 
+/* The float fast path (coltype.c) gives strtod's double, bit for bit:
+ * edge cases around 2^53 and 10^22, signed zeros, long digit strings
+ * (strtod's path), and random decimals of 1 to 20 digits with a point
+ * anywhere and an exponent or none. */
+static void float_agrees(const char *s)
+{
+	double v = 0, w = strtod(s, NULL);
+	enum hc_coltype t = hc_coltype_of(s, strlen(s), &v);
+
+	ck_assert_msg(t == HC_TYPE_FLOAT, "'%s' is %s", s, hc_coltype_name(t));
+	ck_assert_msg(memcmp(&v, &w, sizeof(v)) == 0, "'%s': %.17g, strtod %.17g",
+		      s, v, w);
+}
+
+START_TEST(floats_like_strtod)
+{
+	static const char *const edge[] = {
+		"9007199254740992.0", "9007199254740993.0", "9007199254740994.5",
+		"9007199254740993e1", "1e22", "1e23", "1.5e-22", "1e-23", "-0.0",
+		"+0.", ".0e5", "0e1000", "4.48", "-1.204", "46.4", "0.1", "0.3",
+		"123456789.123456789", "1.7976931348623157e308", "4.9e-324",
+		"2.2250738585072011e-308", "-00000000000000000000000001.5",
+		"1234567890123456789012", "1.00000000000000000000000000001",
+	};
+	uint64_t rng = 5;
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++)
+		float_agrees(edge[i]);
+	for (int i = 0; i < 200000; i++) {
+		uint64_t r = th_rand(&rng), m = th_rand(&rng);
+		int digits = 1 + (int)(r % 20), point = (int)((r >> 8) % (digits + 1));
+		size_t at = 0;
+
+		if ((r >> 16) & 1)
+			buf[at++] = '-';
+		for (int d = 0; d < digits; d++) {
+			if (d == point)
+				buf[at++] = '.';
+			buf[at++] = (char)('0' + (d == 0 && (r >> 17) % 4 ? 1 + m % 9 : m % 10));
+			m /= 10;
+			if (m == 0)
+				m = th_rand(&rng);
+		}
+		if (point == digits)
+			buf[at++] = '.';
+		buf[at] = '\0';
+		if ((r >> 20) % 3 == 0)
+			snprintf(buf + at, sizeof(buf) - at, "e%d", (int)((r >> 24) % 61) - 30);
+		float_agrees(buf);
+	}
+}
+END_TEST
+
 START_TEST(exact_small)
 {
 	static const char *const cells[] = {
@@ -396,6 +450,7 @@ Suite *suite_profile(void)
 	TCase *tc = tcase_create("profile");
 
 	tcase_add_test(tc, types_of_values);
+	tcase_add_test(tc, floats_like_strtod);
 	tcase_add_test(tc, exact_small);
 	tcase_add_test(tc, merge_equals_whole);
 	tcase_add_test(tc, state_round_trip);

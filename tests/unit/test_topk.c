@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "lib/buf.h"
 #include "lib/err.h"
@@ -1083,6 +1084,55 @@ START_TEST(alloc_failures)
 }
 END_TEST
 
+/* The profile's pipeline (hash once, prefetch the slot and the counter
+ * some values ahead, add with the hash) builds the sketch that plain adds
+ * build, byte for byte: a Zipf-like stream that fills and evicts, with
+ * weights and values past the inline length. */
+START_TEST(hashed_adds_equal_plain_adds)
+{
+	struct hc_topk *a = hc_topk_new(100, NULL), *b = hc_topk_new(100, NULL);
+	struct hc_buf sa, sb;
+	uint64_t rng = 3;
+	enum { N = 20000, AHEAD = 4 };
+	static char vals[N][48];
+	static size_t lens[N];
+	static uint64_t hs[N];
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	for (size_t i = 0; i < N; i++) {
+		uint64_t r = th_rand(&rng), id = (r % 1000) * (r % 1000) / 997;
+		lens[i] = (size_t)snprintf(vals[i], sizeof(vals[i]),
+					   r % 7 ? "v%llu" : "a rather long value, number %llu",
+					   (unsigned long long)id);
+		hs[i] = XXH3_64bits(vals[i], lens[i]);
+	}
+	for (size_t i = 0; i < N + AHEAD; i++) {
+		if (i < N)
+			hc_topk_prefetch(b, hs[i]);
+		if (i >= AHEAD / 2 && i - AHEAD / 2 < N)
+			hc_topk_prefetch_counter(b, hs[i - AHEAD / 2]);
+		if (i >= AHEAD) {
+			size_t r = i - AHEAD;
+			uint64_t w = 1 + (r % 13 == 0) * (r % 5);
+			ck_assert_int_eq(hc_topk_add(a, vals[r], lens[r], w), 0);
+			ck_assert_int_eq(hc_topk_add_hashed(b, vals[r], lens[r], hs[r], w), 0);
+		}
+	}
+	ck_assert_uint_gt(hc_topk_max_error(a), 0); /* it did evict */
+	hc_buf_init(&sa);
+	hc_buf_init(&sb);
+	ck_assert_int_eq(hc_topk_serialize(a, &sa), 0);
+	ck_assert_int_eq(hc_topk_serialize(b, &sb), 0);
+	ck_assert_uint_eq(sa.len, sb.len);
+	ck_assert(memcmp(sa.data, sb.data, sa.len) == 0);
+	hc_buf_release(&sa);
+	hc_buf_release(&sb);
+	hc_topk_free(a);
+	hc_topk_free(b);
+}
+END_TEST
+
 Suite *suite_topk(void)
 {
 	Suite *s = suite_create("topk");
@@ -1105,6 +1155,7 @@ Suite *suite_topk(void)
 	tcase_add_test(tc, deserialize_fuzz);
 	tcase_add_test(tc, memory_bounded);
 	tcase_add_test(tc, alloc_failures);
+	tcase_add_test(tc, hashed_adds_equal_plain_adds);
 	suite_add_tcase(s, tc);
 	return s;
 }
