@@ -85,7 +85,8 @@ int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 	o->ids = hc_calloc(n, sizeof(*o->ids));
 	o->te = hc_calloc(n, sizeof(*o->te));
 	o->woe = hc_calloc(n, sizeof(*o->woe));
-	if (!o->ids || !o->te || !o->woe)
+	o->num = hc_calloc(n, sizeof(*o->num));
+	if (!o->ids || !o->te || !o->woe || !o->num)
 		return hc_err_nomem(err);
 	if (ordered)
 		return 0;
@@ -109,7 +110,10 @@ void hc_enc_oof_release(struct hc_enc_oof *o)
 			hc_free(o->te[j]);
 		if (o->woe)
 			hc_free(o->woe[j]);
+		if (o->num)
+			hc_free(o->num[j]);
 	}
+	hc_free(o->num);
 	hc_free(o->f);
 	hc_free(o->ids);
 	hc_free(o->te);
@@ -134,6 +138,10 @@ static void drop_recording(struct hc_enc_oof *o, const struct hc_enc_state *st)
 			hc_free(o->ids[j]);
 			o->ids[j] = NULL;
 		}
+	for (size_t j = 0; j < st->ncols; j++) {
+		hc_free(o->num[j]);
+		o->num[j] = NULL;
+	}
 	if (!o->ordered) {
 		hc_free(o->y);
 		o->y = NULL;
@@ -151,8 +159,10 @@ static int record_reserve(struct hc_enc_oof *o, const struct hc_enc_state *st,
 	if ((!o->full && !o->ordered) || need <= o->cap)
 		return 0;
 	cap = o->cap * 2 > need ? o->cap * 2 : need;
-	for (size_t j = 0; j < st->ncols; j++)
+	for (size_t j = 0; j < st->ncols; j++) {
 		per += recorded(o, st, j) ? sizeof(uint32_t) : 0;
+		per += o->full && st->cols[j].num ? sizeof(double) : 0;
+	}
 	if (o->full && (uint64_t)cap * per > o->budget) {
 		drop_recording(o, st);
 		return record_reserve(o, st, need, err);
@@ -166,6 +176,11 @@ static int record_reserve(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		if (!(p = hc_reallocarray(o->ids[j], cap, sizeof(**o->ids))))
 			return hc_err_nomem(err);
 		o->ids[j] = p;
+		if (!o->full || !st->cols[j].num)
+			continue;
+		if (!(p = hc_reallocarray(o->num[j], cap, sizeof(**o->num))))
+			return hc_err_nomem(err);
+		o->num[j] = p;
 	}
 	o->cap = cap;
 	return 0;
@@ -211,6 +226,8 @@ struct scratch {
 	double *te, *woe;          /* one row's, for the writer */
 	const char **vals;         /* one row's values, for the hash encoder */
 	size_t *lens;
+	double *num;               /* numbers, like ids */
+	double *row_num;           /* one row's, for the writer */
 };
 
 static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
@@ -223,7 +240,9 @@ static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
 		s->woe = hc_calloc(n, sizeof(*s->woe));
 		s->vals = hc_calloc(n, sizeof(*s->vals));
 		s->lens = hc_calloc(n, sizeof(*s->lens));
-		if (!s->row_ids || !s->te || !s->woe || !s->vals || !s->lens)
+		s->row_num = hc_calloc(n, sizeof(*s->row_num));
+		if (!s->row_ids || !s->te || !s->woe || !s->vals || !s->lens ||
+		    !s->row_num)
 			return hc_err_nomem(err);
 	}
 	s->ncols = ncols;
@@ -233,12 +252,14 @@ static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
 	hc_free(s->ids);
 	hc_free(s->te_blk);
 	hc_free(s->woe_blk);
+	hc_free(s->num);
 	ncols = ncols ? ncols : 1;
 	s->y = hc_mallocarray(nrows, sizeof(*s->y));
 	s->ids = hc_mallocarray(nrows, ncols * sizeof(*s->ids));
 	s->te_blk = hc_mallocarray(nrows, ncols * sizeof(*s->te_blk));
 	s->woe_blk = hc_mallocarray(nrows, ncols * sizeof(*s->woe_blk));
-	s->cap = s->y && s->ids && s->te_blk && s->woe_blk ? nrows : 0;
+	s->num = hc_mallocarray(nrows, ncols * sizeof(*s->num));
+	s->cap = s->y && s->ids && s->te_blk && s->woe_blk && s->num ? nrows : 0;
 	return s->cap ? 0 : hc_err_nomem(err);
 }
 
@@ -253,6 +274,8 @@ static void scratch_release(struct scratch *s)
 	hc_free(s->woe);
 	hc_free(s->vals);
 	hc_free(s->lens);
+	hc_free(s->num);
+	hc_free(s->row_num);
 }
 
 /* The targets of a batch (NaN where empty); a value that is not a number
@@ -284,6 +307,58 @@ static int batch_targets(const struct hc_csv_reader *csv,
 	return 0;
 }
 
+/* Column j's fields of a batch as numbers (NaN where empty), checked
+ * for its numeric encoders (encode_scan.h). */
+static int batch_numbers(const struct hc_csv_reader *csv,
+			 const struct hc_csv_batch *b, const struct hc_enc_col *c,
+			 size_t col, double *x, struct hc_err *err)
+{
+	char where[512];
+	int log = (c->kinds & HC_ENC_BIT(HC_ENC_LOG1P)) != 0;
+
+	for (size_t i = 0; i < b->nrows; i++) {
+		size_t f = i * b->ncols + col;
+		const char *s = b->buf + b->off[f];
+
+		if (hc_enc_num_parse(s, b->len[f], &x[i]) == 0 && !(log && x[i] <= -1))
+			continue;
+		hc_csv_where(csv, b->line[i], col, where, sizeof(where));
+		if (x[i] == x[i] && log && fabs(x[i]) <= HC_ENC_NUM_MAX)
+			return hc_err_set(err, HC_ERR_DATA, "%s: --log1p needs numbers above -1, not '%.40s'", where, s);
+		return hc_err_set(err, HC_ERR_DATA, "%s: '%.40s' is not a number from -1e100 to 1e100 (a missing number is an empty field)", where, s);
+	}
+	return 0;
+}
+
+/* Column j's ids and numbers of a batch into s: counted into fit (the
+ * fit pass) or, with fit NULL, looked up in st; UNSEEN for a column
+ * without a value encoder. */
+static int batch_column(struct hc_enc_state *fit, const struct hc_enc_state *st,
+			const struct hc_csv_reader *csv,
+			const struct hc_csv_batch *b, const struct hc_enc_layout *l,
+			size_t j, struct scratch *s, struct hc_err *err)
+{
+	const struct hc_enc_col *c = &st->cols[j];
+	uint32_t *ids = s->ids + j * s->cap;
+	double *x = s->num + j * s->cap;
+
+	if (c->num && (batch_numbers(csv, b, c, l->col[j], x, err) != 0 ||
+		       (fit && hc_enc_observe_numbers(fit, j, x, b->nrows, err) != 0)))
+		return -1;
+	if (!(c->kinds & HC_ENC_VOCAB_KINDS)) {
+		for (size_t i = 0; i < b->nrows; i++)
+			ids[i] = HC_ENC_UNSEEN;
+		return 0;
+	}
+	if (fit)
+		return hc_enc_observe_column(fit, j, b->buf, b->off + l->col[j],
+					     b->len + l->col[j], b->ncols, b->nrows,
+					     s->y, ids, err);
+	hc_enc_lookup_column(st, j, b->buf, b->off + l->col[j], b->len + l->col[j],
+			     b->ncols, b->nrows, ids);
+	return 0;
+}
+
 /* What the fit pass adds to oof for a batch of n rows starting at row r. */
 static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
 		     const struct scratch *s, size_t n, uint64_t r,
@@ -297,6 +372,10 @@ static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
 			if (oof->ids[j])
 				memcpy(oof->ids[j] + oof->nrows, s->ids + j * s->cap,
 				       n * sizeof(uint32_t));
+		for (size_t j = 0; j < st->ncols; j++)
+			if (oof->num[j])
+				memcpy(oof->num[j] + oof->nrows, s->num + j * s->cap,
+				       n * sizeof(double));
 		oof->nrows += n;
 	}
 	if (oof->ordered)
@@ -334,9 +413,7 @@ int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
 		    hc_enc_observe_targets(st, s.y, b->nrows, err) != 0)
 			goto done;
 		for (size_t j = 0; j < st->ncols; j++)
-			if (hc_enc_observe_column(st, j, b->buf, b->off + l->col[j],
-						  b->len + l->col[j], b->ncols, b->nrows,
-						  s.y, s.ids + j * s.cap, err) != 0)
+			if (batch_column(st, st, csv, b, l, j, &s, err) != 0)
 				goto done;
 		/* After the first batch, room for the rows the file's size
 		 * suggests: growing by doubling would copy and fault in up to
@@ -356,6 +433,12 @@ int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
 		hc_err_set(err, HC_ERR_DATA, "%s: no rows to fit", hc_csv_name(csv));
 		goto done;
 	}
+	for (size_t j = 0; j < st->ncols; j++)
+		if ((st->cols[j].kinds & (HC_ENC_BIT(HC_ENC_STANDARDIZE) | HC_ENC_BIT(HC_ENC_BINS))) &&
+		    st->cols[j].num->n == 0) {
+			hc_err_set(err, HC_ERR_DATA, "%s: column '%s': no number to fit --standardize or --bins on (every field is empty)", hc_csv_name(csv), st->cols[j].name);
+			goto done;
+		}
 	if (st->target && st->target_rows == 0) {
 		hc_err_set(err, HC_ERR_DATA, "%s: column '%s': no row has a target", hc_csv_name(csv), st->target);
 		goto done;
@@ -405,6 +488,7 @@ static int put_row(const struct hc_enc_state *st, const struct hc_enc_oof *oof,
 		   struct hc_enc_writer *w, struct hc_err *err)
 {
 	er->ids = s->row_ids;
+	er->num = s->row_num;
 	er->te = oof ? s->te : NULL;
 	er->woe = oof ? s->woe : NULL;
 	for (size_t j = 0; oof && j < st->ncols; j++) {
@@ -442,9 +526,8 @@ int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
 		if (batch_targets(csv, b, l->target, s.y, err) != 0)
 			goto done;
 		for (size_t j = 0; j < st->ncols; j++) {
-			hc_enc_lookup_column(st, j, b->buf, b->off + l->col[j],
-					     b->len + l->col[j], b->ncols, b->nrows,
-					     s.ids + j * s.cap);
+			if (batch_column(NULL, st, csv, b, l, j, &s, err) != 0)
+				goto done;
 			colids[j] = s.ids + j * s.cap;
 		}
 		if (oof && oof_block(st, oof, colids, b->nrows, r, &s, err) != 0)
@@ -459,6 +542,7 @@ int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
 				size_t f = i * b->ncols + l->col[j];
 
 				s.row_ids[j] = s.ids[j * s.cap + i];
+				s.row_num[j] = s.num[j * s.cap + i];
 				s.vals[j] = b->buf + b->off[f];
 				s.lens[j] = b->len[f];
 			}
@@ -514,8 +598,10 @@ int hc_enc_apply_recorded(const struct hc_enc_state *st,
 		if (oof_block(st, oof, colids, n, r0, &s, err) != 0)
 			goto done;
 		for (size_t i = 0; i < n; i++) {
-			for (size_t j = 0; j < st->ncols; j++)
+			for (size_t j = 0; j < st->ncols; j++) {
 				s.row_ids[j] = colids[j][i];
+				s.row_num[j] = oof->num[j] ? oof->num[j][r0 + i] : NAN;
+			}
 			er.y = oof->y[r0 + i];
 			if (put_row(st, oof, i, &s, &er, w, err) != 0)
 				goto done;
