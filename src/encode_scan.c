@@ -320,10 +320,12 @@ static int batch_numbers(const struct hc_csv_reader *csv,
 		size_t f = i * b->ncols + col;
 		const char *s = b->buf + b->off[f];
 
-		if (hc_enc_num_parse(s, b->len[f], &x[i]) == 0 && !(log && x[i] <= -1))
+		int bad = hc_enc_num_parse(s, b->len[f], &x[i]) != 0;
+
+		if (!bad && !(log && x[i] <= -1))
 			continue;
 		hc_csv_where(csv, b->line[i], col, where, sizeof(where));
-		if (x[i] == x[i] && log && fabs(x[i]) <= HC_ENC_NUM_MAX)
+		if (!bad)
 			return hc_err_set(err, HC_ERR_DATA, "%s: --log1p needs numbers above -1, not '%.40s'", where, s);
 		return hc_err_set(err, HC_ERR_DATA, "%s: '%.40s' is not a number from -1e100 to 1e100 (a missing number is an empty field)", where, s);
 	}
