@@ -63,7 +63,7 @@ int hc_enc_num_add(struct hc_enc_num *u, const double *x, size_t n,
 		   struct hc_err *err)
 {
 	uint64_t k = 0;
-	double s = 0, m, m2 = 0;
+	double s = 0, m, m2 = 0, c = 0;
 
 	for (size_t i = 0; i < n; i++)
 		if (x[i] == x[i]) {
@@ -73,10 +73,15 @@ int hc_enc_num_add(struct hc_enc_num *u, const double *x, size_t n,
 	if (k == 0)
 		return 0;
 	m = s / (double)k;
+	/* two passes, with the rounding of m taken out (c is 0 in exact
+	 * arithmetic) */
 	for (size_t i = 0; i < n; i++)
-		if (x[i] == x[i])
+		if (x[i] == x[i]) {
 			m2 += (x[i] - m) * (x[i] - m);
-	combine(u, k, m, m2);
+			c += x[i] - m;
+		}
+	m2 -= c * c / (double)k;
+	combine(u, k, m + c / (double)k, m2 > 0 ? m2 : 0);
 	if (!u->bins)
 		return 0;
 	if (!u->q && !(u->q = hc_quantile_new(HC_QUANTILE_K_DEFAULT, u->seed, err)))

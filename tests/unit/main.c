@@ -31,6 +31,7 @@ int main(void)
 		suite_cluster,
 		suite_encode_codes,
 		suite_encode,
+		suite_encode_num,
 		suite_utf8,
 		suite_corrupt,
 		suite_metrics,
