@@ -205,7 +205,8 @@ int hc_enc_num_load(struct hc_enc_num *u, struct hc_cursor *cur, int bins,
 		return corrupt(err, "numeric statistics");
 	if (has_q) {
 		if (!(u->q = hc_quantile_deserialize(cur, err))) {
-			hc_err_prefix(err, "corrupted encode state");
+			if (err->kind == HC_ERR_DATA)
+				hc_err_prefix(err, "corrupted encode state");
 			return -1;
 		}
 		if (hc_quantile_count(u->q) != u->n)

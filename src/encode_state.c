@@ -320,11 +320,7 @@ int hc_enc_observe_numbers(struct hc_enc_state *st, size_t j, const double *x,
 
 	if (!c->num)
 		return 0;
-	if (hc_enc_num_add(c->num, x, n, err) != 0) {
-		hc_err_prefix(err, "column '%s'", c->name);
-		return -1;
-	}
-	return 0;
+	return hc_enc_num_add(c->num, x, n, err); /* fails for memory only */
 }
 
 /* ---- codes -------------------------------------------------------------- */
@@ -895,7 +891,8 @@ static int merge_col(struct hc_enc_state *a, struct hc_enc_col *ca,
 	}
 	(void)a;
 	if (ca->num && hc_enc_num_merge(ca->num, cb->num, err) != 0) {
-		hc_err_prefix(err, "column '%s'", ca->name);
+		if (err->kind == HC_ERR_DATA)
+			hc_err_prefix(err, "column '%s'", ca->name);
 		return -1;
 	}
 	return 0;
