@@ -91,7 +91,9 @@ struct hc_enc_state *hc_enc_state_new(const struct hc_enc_params *p,
 	st->p = *p;
 	if (target && !(st->target = hc_strdup(target)))
 		goto nomem;
-	for (size_t j = 0; j < ncols; j++, st->ncols++) {
+	for (size_t j = 0; j < ncols; j++) {
+		/* counted first: a failure below releases this column too */
+		st->ncols = j + 1;
 		hc_strmap_init(&st->cols[j].vocab);
 		st->cols[j].kinds = kinds[j];
 		if (!(st->cols[j].name = hc_strdup(names[j])))
