@@ -14,9 +14,9 @@
 #include "src/encode_target.h"
 
 static const char *const usage[] = {
-	"hicard encode fit ENCODERS [--target COL] [--smooth A|auto] [--min-count N] [--max-categories K] [--order freq|first] [--signed-bits] -o STATE [FILE]",
+	"hicard encode fit ENCODERS [--target COL] [--smooth A|auto] [--min-count N] [--max-categories K] [--order freq|first] [--signed-bits] [--nbins SPEC] -o STATE [FILE]",
 	"hicard encode apply --state STATE [--keep COLS] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
-	"hicard encode fit-apply ENCODERS [--target COL] [--folds K|--ordered] [--memory SIZE] [--save-state STATE] [--keep COLS] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
+	"hicard encode fit-apply ENCODERS [--target COL] [--nbins SPEC] [--folds K|--ordered] [--memory SIZE] [--save-state STATE] [--keep COLS] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
 	"hicard encode merge -o STATE STATE...",
 	"hicard encode decode --state STATE [-o FILE] [FILE]",
 	NULL,
@@ -32,7 +32,9 @@ static const char about[] =
 	"on; merge adds states fitted on shards; decode maps binary and resbit\n"
 	"bits (real-valued too) back to categories.  --hash gives the ids of\n"
 	"hicard hash's schemes.  Unseen values: the prior (target), 0 (woe,\n"
-	"count, freq), code K (onehot other, ordinal, bits).";
+	"count, freq), code K (onehot other, ordinal, bits).  Numeric columns:\n"
+	"--standardize, --log1p, --bins (quantile bins from a sketch); an\n"
+	"empty field is a missing number, any other must be a number.";
 
 static int parse_smooth(struct encode_opts *o)
 {
@@ -86,12 +88,14 @@ static int check_mode(const struct encode_opts *o, const char *mode, int nargs)
 	for (int k = 0; k < HC_ENC_NKINDS; k++)
 		any |= o->plan.cols[k] != NULL;
 	if (fitting && !any)
-		return hc_cmd_usage("encode", "%s needs at least one encoder (--onehot, --ordinal, --count, --freq, --target-encode, --woe, --binary, --resbit, --hash)", mode);
-	if (!fitting && (any || o->plan.target || o->smooth || o->min_count || o->max_categories || o->order || o->signed_bits))
+		return hc_cmd_usage("encode", "%s needs at least one encoder (--onehot, --ordinal, --count, --freq, --target-encode, --woe, --binary, --resbit, --hash, --standardize, --log1p, --bins)", mode);
+	if (!fitting && (any || o->plan.target || o->plan.nbins || o->smooth || o->min_count || o->max_categories || o->order || o->signed_bits))
 		return hc_cmd_usage("encode", "%s takes the encoders and their options from the state", mode);
 	if (fitting && o->plan.cols[HC_ENC_HASH] && !o->plan.buckets &&
 	    !(o->hash_scheme && o->plan.scheme == HC_SCHEME_VOCAB))
 		return hc_cmd_usage("encode", "--hash needs --buckets (every scheme but vocab)");
+	if (!o->plan.cols[HC_ENC_BINS] && o->plan.nbins)
+		return hc_cmd_usage("encode", "--nbins goes with --bins");
 	if (!o->plan.cols[HC_ENC_HASH] && o->plan.buckets)
 		return hc_cmd_usage("encode", "--buckets goes with --hash");
 	if (!o->plan.cols[HC_ENC_HASH] && (o->hash_scheme || o->probes || o->plan.cutoff >= 0))
@@ -129,6 +133,9 @@ int cmd_encode(int argc, char **argv)
 		HC_OPT_STR(0, "binary", &o.plan.cols[HC_ENC_BINARY], "COLS", "the code in ceil(log2(K+1)) bits"),
 		HC_OPT_STR(0, "resbit", &o.plan.cols[HC_ENC_RESBIT], "COLS", "residual bit code: every pattern is a category"),
 		HC_OPT_STR(0, "hash", &o.plan.cols[HC_ENC_HASH], "COLS", "bucket ids by a scheme of hicard hash"),
+		HC_OPT_STR(0, "standardize", &o.plan.cols[HC_ENC_STANDARDIZE], "COLS", "numbers: (x - mean) / sd"),
+		HC_OPT_STR(0, "log1p", &o.plan.cols[HC_ENC_LOG1P], "COLS", "numbers: log(1 + x), x above -1"),
+		HC_OPT_STR(0, "bins", &o.plan.cols[HC_ENC_BINS], "COLS", "numbers: quantile bin 0..N-1 (N: --nbins)"),
 		HC_OPT_GROUP("Fitting:"),
 		HC_OPT_STR(0, "target", &o.plan.target, "COL", "the label column (numeric; empty = missing)"),
 		HC_OPT_STR(0, "smooth", &o.smooth, "A|auto", "m-estimate weight A, or empirical Bayes (default auto)"),
@@ -140,6 +147,7 @@ int cmd_encode(int argc, char **argv)
 		HC_OPT_STR(0, "buckets", &o.plan.buckets, "SPEC", "hash: ids per column: N, or NAME=N,... (as hicard hash)"),
 		HC_OPT_U64(0, "probes", &o.probes, "K", 1, HC_HASH_PROBES_MAX, "hash: multiplex ids per value (default 1)"),
 		HC_OPT_DBL(0, "cutoff", &o.plan.cutoff, "F", 0, 1, "hash: frequency share of buckets for frequent values (default 0.5)"),
+		HC_OPT_STR(0, "nbins", &o.plan.nbins, "SPEC", "bins: N per column, or NAME=N,... (default 10; 2 to 1000)"),
 		HC_OPT_U64(0, "folds", &o.folds, "K", 2, HC_TE_FOLDS_MAX, "fit-apply: K-fold cross fitting (default 5)"),
 		HC_OPT_FLAG(0, "ordered", &o.ordered, "fit-apply: ordered statistics over a seeded permutation"),
 		HC_OPT_SIZE(0, "memory", &o.memory, "SIZE", "fit-apply: keep rows in memory up to SIZE, then read FILE twice (default 1G)"),

@@ -8,7 +8,8 @@
 #include "src/encode_plan.h"
 
 #define ENCODE_STATE_MAGIC "\x89HCE\r\n\x1a\n"
-#define ENCODE_STATE_VERSION 1
+/* 2: numeric encoders; a version 1 state (without them) reads as 2 */
+#define ENCODE_STATE_VERSION 2
 
 struct encode_opts {
 	struct hc_common c;

@@ -47,8 +47,17 @@ static struct hc_enc_state *read_state(const char *path, struct hc_err *err)
 	struct hc_enc_state *st;
 
 	if (hc_statefile_read(path, ENCODE_STATE_MAGIC, ENCODE_STATE_VERSION,
-			      "hicard encode state", &data, &len, err) != 0)
-		return NULL;
+			      "hicard encode state", &data, &len, err) != 0) {
+		struct hc_err e1 = {0};
+
+		/* version 1: the same payload without numeric encoders (stdin
+		 * cannot be read again) */
+		if (!path || !strcmp(path, "-") ||
+		    hc_statefile_read(path, ENCODE_STATE_MAGIC, 1, "hicard encode state",
+				      &data, &len, &e1) != 0)
+			return NULL;
+		*err = (struct hc_err){0};
+	}
 	hc_cursor_init(&cur, data, len);
 	st = hc_enc_deserialize(&cur, err);
 	hc_free(data);

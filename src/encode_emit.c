@@ -159,6 +159,7 @@ static int fail(struct hc_enc_writer *w, struct hc_err *err)
 
 static const char *const suffix[HC_ENC_NKINDS] = {
 	"=", "_ord", "_count", "_freq", "_te", "_woe", "_bin", "_rb", "_hash",
+	"_std", "_log1p", "_qbin",
 };
 
 #define OTHER_NAME "__other__"
@@ -234,7 +235,10 @@ static int header_hash(struct hc_enc_writer *w, const struct hc_enc_col *c,
 static int header_frame(struct hc_enc_writer *w, const struct hc_enc_col *c,
 			enum hc_enc_kind k, struct hc_err *err)
 {
-	int cat = k == HC_ENC_ONEHOT || k == HC_ENC_ORDINAL;
+	int cat = k == HC_ENC_ONEHOT || k == HC_ENC_ORDINAL || k == HC_ENC_BINS;
+	/* bins: B bins and the missing value's B */
+	uint64_t space = k == HC_ENC_BINS ? (uint64_t)hc_enc_num_nbins(c->num) + 1
+					  : (uint64_t)c->ncodes + 1;
 
 	if (k == HC_ENC_HASH)
 		return header_hash(w, c, err);
@@ -247,7 +251,7 @@ static int header_frame(struct hc_enc_writer *w, const struct hc_enc_col *c,
 		if (!s)
 			return hc_err_nomem(err);
 		o = hc_frame_schema_add(&w->schema, s, cat ? HC_KIND_CAT : HC_KIND_NUM,
-					1, cat ? (uint64_t)c->ncodes + 1 : 0, err);
+					1, cat ? space : 0, err);
 		hc_free(s);
 		if (!o)
 			return -1;
@@ -437,6 +441,30 @@ static int put_hash(struct hc_enc_writer *w, size_t j,
 	return 0;
 }
 
+/* A numeric encoder's output for x (NaN: missing).  A missing
+ * standardize or log1p is an empty CSV field, a left-out libsvm feature
+ * and NaN in a frame; a missing bin is bin B (see encode_num.h). */
+static int put_number(struct hc_enc_writer *w, const struct hc_enc_col *c,
+		      enum hc_enc_kind k, double x, struct hc_err *err)
+{
+	uint32_t bin;
+
+	if (k == HC_ENC_BINS) {
+		bin = hc_enc_num_bin(c->num, x);
+		if (w->fmt == HC_ENC_FMT_HCB)
+			return hc_frame_put_ids(w->fw, w->fcol++, &bin, 1, err);
+		return put_num(w, bin, err);
+	}
+	x = k == HC_ENC_LOG1P ? hc_enc_num_log1p(x) : hc_enc_num_std(c->num, x);
+	if (x == x || w->fmt == HC_ENC_FMT_HCB)
+		return put_num(w, x, err);
+	if (w->fmt == HC_ENC_FMT_LIBSVM) {
+		w->index++;
+		return 0;
+	}
+	return sep(w) != 0 ? fail(w, err) : 0;
+}
+
 static int put_feature(struct hc_enc_writer *w, size_t j, enum hc_enc_kind k,
 		       const struct hc_enc_row *r, struct hc_err *err)
 {
@@ -472,6 +500,10 @@ static int put_feature(struct hc_enc_writer *w, size_t j, enum hc_enc_kind k,
 		return 0;
 	case HC_ENC_HASH:
 		return put_hash(w, j, r, err);
+	case HC_ENC_STANDARDIZE:
+	case HC_ENC_LOG1P:
+	case HC_ENC_BINS:
+		return put_number(w, c, k, r->num[j], err);
 	default:
 		return 0;
 	}

@@ -3,7 +3,7 @@
  * The output columns, in order: the kept columns (--keep) as given, the
  * label when the input has the target column, then per state column, per
  * encoder in the order onehot, ordinal, count, freq, target, woe, binary,
- * resbit:
+ * resbit, hash, standardize, log1p, bins:
  *
  *   onehot   COL=VALUE per code 0..K-1 and COL=__other__ for code K
  *            (frame: one cat column COL of space K + 1; libsvm: one index
@@ -14,6 +14,10 @@
  *   hash     COL_hash: the ids of the column's hasher, '|' between several
  *            (frame: a cat column of the hasher's space and arity; libsvm:
  *            one index per bucket)
+ *   standardize COL_std    log1p COL_log1p   (missing: an empty CSV
+ *            field, no libsvm feature, NaN in a frame)
+ *   bins     COL_qbin: the bin 0..B-1, B if missing (frame: cat, space
+ *            B + 1)
  *
  * Numbers, the label included, are written with 7 significant digits
  * (an empty label stays empty in CSV).  libsvm: "LABEL i:v ..."
@@ -45,6 +49,8 @@ struct hc_enc_row {
 				    the vocabulary's key of ids[j] */
 	const size_t *lens;
 	const double *te, *woe;
+	const double *num;     /* per state column with a numeric encoder:
+				  its number (NaN: missing) */
 };
 
 struct hc_enc_writer;

@@ -4,6 +4,8 @@
  * share one vocabulary; columns in file order; --buckets names the hashed
  * columns, as in hicard hash) are unit-testable without argv.
  */
+#include <string.h>
+
 #include "lib/mem.h"
 #include "lib/select.h"
 #include "src/encode_plan.h"
@@ -56,6 +58,69 @@ done:
 	return rc;
 }
 
+/* One --nbins count: N within the bounds, else -1 with err set. */
+static int nbins_count(const char *s, size_t len, uint32_t *n,
+		       struct hc_err *err)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < len && i < 6 && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	if (len == 0 || i != len || v < HC_ENC_NBINS_MIN || v > HC_ENC_NBINS_MAX)
+		return hc_err_set(err, HC_ERR_USAGE, "--nbins: '%.*s' is not a number of bins from %d to %d", (int)len, s, HC_ENC_NBINS_MIN, HC_ENC_NBINS_MAX);
+	*n = (uint32_t)v;
+	return 0;
+}
+
+/* --nbins SPEC onto the binned columns of st: "N" for all, "NAME=N,..."
+ * per column, or both; the rest keep the default.  0, or -1. */
+static int nbins_settings(const struct hc_enc_plan *o, struct hc_enc_state *st,
+			  struct hc_err *err)
+{
+	const char *p = o->nbins;
+	uint32_t all = HC_ENC_NBINS_DEFAULT, n;
+
+	/* 0: not named (yet) */
+	for (size_t j = 0; j < st->ncols; j++)
+		if (st->cols[j].num)
+			st->cols[j].num->nbins = 0;
+	while (p && *p) {
+		const char *end = strchr(p, ','), *eq;
+		size_t len = end ? (size_t)(end - p) : strlen(p), j;
+
+		eq = memchr(p, '=', len);
+		if (!eq) {
+			if (nbins_count(p, len, &all, err) != 0)
+				return -1;
+		} else {
+			if (nbins_count(eq + 1, len - (size_t)(eq - p) - 1, &n, err) != 0)
+				return -1;
+			for (j = 0; j < st->ncols; j++)
+				if (strlen(st->cols[j].name) == (size_t)(eq - p) &&
+				    !memcmp(st->cols[j].name, p, (size_t)(eq - p)) &&
+				    (st->cols[j].kinds & HC_ENC_BIT(HC_ENC_BINS)))
+					break;
+			if (j == st->ncols)
+				return hc_err_set(err, HC_ERR_USAGE, "--nbins names '%.*s', which is not a --bins column", (int)(eq - p), p);
+			if (st->cols[j].num->nbins)
+				return hc_err_set(err, HC_ERR_USAGE, "--nbins names '%s' twice", st->cols[j].name);
+			st->cols[j].num->nbins = n;
+		}
+		p += len + (end != NULL);
+	}
+	for (size_t j = 0; j < st->ncols; j++) {
+		struct hc_enc_num *u = st->cols[j].num;
+
+		if (!u)
+			continue;
+		if (!u->nbins)
+			u->nbins = all;
+		u->seed = o->seed + j;
+	}
+	return 0;
+}
+
 /* A new state for the columns the encoder options name, in file order. */
 struct hc_enc_state *hc_enc_plan_state(const struct hc_enc_plan *o,
 				       const char *const *names, size_t n,
@@ -89,6 +154,10 @@ struct hc_enc_state *hc_enc_plan_state(const struct hc_enc_plan *o,
 		}
 	if (hash_settings(o, m, cn, kinds, &hash, err) == 0)
 		st = hc_enc_state_new(&o->p, o->target, m, cn, kinds, hash, err);
+	if (st && nbins_settings(o, st, err) != 0) {
+		hc_enc_state_free(st);
+		st = NULL;
+	}
 done:
 	hc_free(kinds);
 	hc_free(cn);

@@ -24,12 +24,15 @@ struct hc_enc_plan {
 	uint32_t probes;
 	double cutoff;
 	uint64_t seed;
+	/* the bins encoder: N, or NAME=N,... (as --buckets); NULL: 10 each */
+	const char *nbins;
 };
 
 /* A new, empty state for the columns of a CSV header (names, n) that the
  * plan's lists select, in file order, each with the union of its
- * encoders.  NULL with err set (HC_ERR_USAGE for an unknown column or a
- * bad --buckets). */
+ * encoders; binned columns get their --nbins and a sketch seed (the
+ * plan's seed plus the column's place in the state).  NULL with err set
+ * (HC_ERR_USAGE for an unknown column or a bad --buckets or --nbins). */
 struct hc_enc_state *hc_enc_plan_state(const struct hc_enc_plan *o,
 				       const char *const *names, size_t n,
 				       struct hc_err *err);

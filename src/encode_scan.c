@@ -90,7 +90,8 @@ int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 	o->ids = hc_calloc(n, sizeof(*o->ids));
 	o->te = hc_calloc(n, sizeof(*o->te));
 	o->woe = hc_calloc(n, sizeof(*o->woe));
-	if (!o->ids || !o->te || !o->woe)
+	o->num = hc_calloc(n, sizeof(*o->num));
+	if (!o->ids || !o->te || !o->woe || !o->num)
 		return hc_err_nomem(err);
 	if (ordered)
 		return 0;
@@ -114,7 +115,10 @@ void hc_enc_oof_release(struct hc_enc_oof *o)
 			hc_free(o->te[j]);
 		if (o->woe)
 			hc_free(o->woe[j]);
+		if (o->num)
+			hc_free(o->num[j]);
 	}
+	hc_free(o->num);
 	hc_free(o->f);
 	hc_free(o->ids);
 	hc_free(o->te);
@@ -164,6 +168,10 @@ static int drop_recording(struct hc_enc_oof *o, const struct hc_enc_state *st,
 			hc_free(o->ids[j]);
 			o->ids[j] = NULL;
 		}
+	for (size_t j = 0; j < st->ncols; j++) {
+		hc_free(o->num[j]);
+		o->num[j] = NULL;
+	}
 	if (!o->ordered) {
 		hc_free(o->y);
 		o->y = NULL;
@@ -182,8 +190,10 @@ static int record_reserve(struct hc_enc_oof *o, const struct hc_enc_state *st,
 	if ((!o->full && !o->ordered) || need <= o->cap)
 		return 0;
 	cap = o->cap * 2 > need ? o->cap * 2 : need;
-	for (size_t j = 0; j < st->ncols; j++)
+	for (size_t j = 0; j < st->ncols; j++) {
 		per += recorded(o, st, j) ? sizeof(uint32_t) : 0;
+		per += o->full && st->cols[j].num ? sizeof(double) : 0;
+	}
 	if (o->full && (uint64_t)cap * per > o->budget) {
 		if (drop_recording(o, st, err) != 0)
 			return -1;
@@ -203,6 +213,11 @@ static int record_reserve(struct hc_enc_oof *o, const struct hc_enc_state *st,
 			return hc_err_nomem(err);
 		o->ids[j] = p;
 		hc_mem_advise_huge(o->ids[j], cap * sizeof(**o->ids));
+		if (!o->full || !st->cols[j].num)
+			continue;
+		if (!(p = hc_reallocarray(o->num[j], cap, sizeof(**o->num))))
+			return hc_err_nomem(err);
+		o->num[j] = p;
 	}
 	o->cap = cap;
 	return 0;
@@ -258,6 +273,8 @@ struct scratch {
 	double *te, *woe;          /* one row's, for the writer */
 	const char **vals;         /* one row's values, for the hash encoder */
 	size_t *lens;
+	double *num;               /* numbers, like ids */
+	double *row_num;           /* one row's, for the writer */
 };
 
 static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
@@ -271,8 +288,9 @@ static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
 		s->vals = hc_calloc(n, sizeof(*s->vals));
 		s->lens = hc_calloc(n, sizeof(*s->lens));
 		s->col_ids = hc_calloc(n, sizeof(*s->col_ids));
+		s->row_num = hc_calloc(n, sizeof(*s->row_num));
 		if (!s->row_ids || !s->te || !s->woe || !s->vals || !s->lens ||
-		    !s->col_ids)
+		    !s->col_ids || !s->row_num)
 			return hc_err_nomem(err);
 	}
 	s->ncols = ncols;
@@ -283,13 +301,16 @@ static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
 	hc_free(s->te_blk);
 	hc_free(s->woe_blk);
 	hc_free(s->fold);
+	hc_free(s->num);
 	ncols = ncols ? ncols : 1;
 	s->y = hc_mallocarray(nrows, sizeof(*s->y));
 	s->ids = hc_mallocarray(nrows, ncols * sizeof(*s->ids));
 	s->te_blk = hc_mallocarray(nrows, ncols * sizeof(*s->te_blk));
 	s->woe_blk = hc_mallocarray(nrows, ncols * sizeof(*s->woe_blk));
 	s->fold = hc_malloc(nrows);
-	s->cap = s->y && s->ids && s->te_blk && s->woe_blk && s->fold ? nrows : 0;
+	s->num = hc_mallocarray(nrows, ncols * sizeof(*s->num));
+	s->cap = s->y && s->ids && s->te_blk && s->woe_blk && s->fold && s->num
+		 ? nrows : 0;
 	return s->cap ? 0 : hc_err_nomem(err);
 }
 
@@ -306,6 +327,8 @@ static void scratch_release(struct scratch *s)
 	hc_free(s->woe);
 	hc_free(s->vals);
 	hc_free(s->lens);
+	hc_free(s->num);
+	hc_free(s->row_num);
 }
 
 /* The targets of a batch (NaN where empty); a value that is not a number
@@ -353,6 +376,60 @@ static int batch_dest(struct hc_enc_oof *oof, const struct hc_enc_state *st,
 	return 0;
 }
 
+/* Column j's fields of a batch as numbers (NaN where empty), checked
+ * for its numeric encoders (encode_scan.h). */
+static int batch_numbers(const struct hc_csv_reader *csv,
+			 const struct hc_csv_batch *b, const struct hc_enc_col *c,
+			 size_t col, double *x, struct hc_err *err)
+{
+	char where[512];
+	int log = (c->kinds & HC_ENC_BIT(HC_ENC_LOG1P)) != 0;
+
+	for (size_t i = 0; i < b->nrows; i++) {
+		size_t f = i * b->ncols + col;
+		const char *s = b->buf + b->off[f];
+
+		int bad = hc_enc_num_parse(s, b->len[f], &x[i]) != 0;
+
+		if (!bad && !(log && x[i] <= -1))
+			continue;
+		hc_csv_where(csv, b->line[i], col, where, sizeof(where));
+		if (!bad)
+			return hc_err_set(err, HC_ERR_DATA, "%s: --log1p needs numbers above -1, not '%.40s'", where, s);
+		return hc_err_set(err, HC_ERR_DATA, "%s: '%.40s' is not a number from -1e100 to 1e100 (a missing number is an empty field)", where, s);
+	}
+	return 0;
+}
+
+/* Column j's ids and numbers of a batch into s: counted into fit (the
+ * fit pass) or, with fit NULL, looked up in st; UNSEEN for a column
+ * without a value encoder. */
+static int batch_column(struct hc_enc_state *fit, const struct hc_enc_state *st,
+			const struct hc_csv_reader *csv,
+			const struct hc_csv_batch *b, const struct hc_enc_layout *l,
+			size_t j, struct scratch *s, uint32_t *ids, const double *y,
+			struct hc_err *err)
+{
+	const struct hc_enc_col *c = &st->cols[j];
+	double *x = s->num + j * s->cap;
+
+	if (c->num && (batch_numbers(csv, b, c, l->col[j], x, err) != 0 ||
+		       (fit && hc_enc_observe_numbers(fit, j, x, b->nrows, err) != 0)))
+		return -1;
+	if (!(c->kinds & HC_ENC_VOCAB_KINDS)) {
+		for (size_t i = 0; i < b->nrows; i++)
+			ids[i] = HC_ENC_UNSEEN;
+		return 0;
+	}
+	if (fit)
+		return hc_enc_observe_column(fit, j, b->buf, b->off + l->col[j],
+					     b->len + l->col[j], b->ncols, b->nrows,
+					     y, ids, err);
+	hc_enc_lookup_column(st, j, b->buf, b->off + l->col[j], b->len + l->col[j],
+			     b->ncols, b->nrows, ids);
+	return 0;
+}
+
 /* What the fit pass adds to oof for a batch of n rows starting at row r
  * (in place by batch_dest): the recording grows, or, when rows are not
  * recorded, the K-fold sums (a recorded fit adds them at the end). */
@@ -360,8 +437,13 @@ static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
 		     struct scratch *s, const double *y, size_t n, uint64_t r,
 		     struct hc_err *err)
 {
-	if (oof->full || oof->ordered)
+	if (oof->full || oof->ordered) {
+		for (size_t j = 0; j < st->ncols; j++)
+			if (oof->num[j])
+				memcpy(oof->num[j] + oof->nrows, s->num + j * s->cap,
+				       n * sizeof(double));
 		oof->nrows += n;
+	}
 	if (oof->ordered || oof->full)
 		return 0;
 	hc_fold_rows(oof->seed, r, oof->folds, n, s->fold);
@@ -408,9 +490,8 @@ int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
 		    hc_enc_observe_targets(st, y, b->nrows, err) != 0)
 			goto done;
 		for (size_t j = 0; j < st->ncols; j++)
-			if (hc_enc_observe_column(st, j, b->buf, b->off + l->col[j],
-						  b->len + l->col[j], b->ncols, b->nrows,
-						  y, s.col_ids[j], err) != 0)
+			if (batch_column(st, st, csv, b, l, j, &s, s.col_ids[j], y,
+					 err) != 0)
 				goto done;
 		if (oof && oof_batch(oof, st, &s, y, b->nrows, r, err) != 0)
 			goto done;
@@ -424,6 +505,12 @@ int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
 		hc_err_set(err, HC_ERR_DATA, "%s: no rows to fit", hc_csv_name(csv));
 		goto done;
 	}
+	for (size_t j = 0; j < st->ncols; j++)
+		if ((st->cols[j].kinds & (HC_ENC_BIT(HC_ENC_STANDARDIZE) | HC_ENC_BIT(HC_ENC_BINS))) &&
+		    st->cols[j].num->n == 0) {
+			hc_err_set(err, HC_ERR_DATA, "%s: column '%s': no number to fit --standardize or --bins on (every field is empty)", hc_csv_name(csv), st->cols[j].name);
+			goto done;
+		}
 	if (st->target && st->target_rows == 0) {
 		hc_err_set(err, HC_ERR_DATA, "%s: column '%s': no row has a target", hc_csv_name(csv), st->target);
 		goto done;
@@ -475,6 +562,7 @@ static int put_row(const struct hc_enc_state *st, const struct hc_enc_oof *oof,
 		   struct hc_enc_writer *w, struct hc_err *err)
 {
 	er->ids = s->row_ids;
+	er->num = s->row_num;
 	er->te = oof ? s->te : NULL;
 	er->woe = oof ? s->woe : NULL;
 	for (size_t j = 0; oof && j < st->ncols; j++) {
@@ -512,9 +600,9 @@ int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
 		if (batch_targets(csv, b, l->target, s.y, err) != 0)
 			goto done;
 		for (size_t j = 0; j < st->ncols; j++) {
-			hc_enc_lookup_column(st, j, b->buf, b->off + l->col[j],
-					     b->len + l->col[j], b->ncols, b->nrows,
-					     s.ids + j * s.cap);
+			if (batch_column(NULL, st, csv, b, l, j, &s, s.ids + j * s.cap,
+					 NULL, err) != 0)
+				goto done;
 			colids[j] = s.ids + j * s.cap;
 		}
 		if (oof && oof_block(st, oof, colids, b->nrows, r, &s, err) != 0)
@@ -529,6 +617,7 @@ int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
 				size_t f = i * b->ncols + l->col[j];
 
 				s.row_ids[j] = s.ids[j * s.cap + i];
+				s.row_num[j] = s.num[j * s.cap + i];
 				s.vals[j] = b->buf + b->off[f];
 				s.lens[j] = b->len[f];
 			}
@@ -581,8 +670,10 @@ int hc_enc_apply_recorded(const struct hc_enc_state *st,
 		if (oof_block(st, oof, colids, n, r0, &s, err) != 0)
 			goto done;
 		for (size_t i = 0; i < n; i++) {
-			for (size_t j = 0; j < st->ncols; j++)
+			for (size_t j = 0; j < st->ncols; j++) {
 				s.row_ids[j] = colids[j][i];
+				s.row_num[j] = oof->num[j] ? oof->num[j][r0 + i] : NAN;
+			}
 			er.y = oof->y ? oof->y[r0 + i] : NAN;
 			if (put_row(st, oof, i, &s, &er, w, err) != 0)
 				goto done;

@@ -56,6 +56,8 @@ struct hc_enc_oof {
 	uint64_t budget;         /* bytes for recorded rows */
 	uint32_t **ids;          /* per state column, per row; NULL: not kept */
 	double *y;               /* per row, when recording with a target */
+	double **num;            /* per numeric state column, per row, when
+				    recording (8 bytes a row) */
 	size_t nrows, cap;
 	float **te, **woe;       /* ordered: results per column, per row */
 	size_t ncols;            /* state columns, for release */
@@ -74,7 +76,11 @@ int hc_enc_oof_finish(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		      struct hc_err *err);
 
 /* Adds every row of csv to st (and to oof, if not NULL); finalizes st.
- * An input without rows is an error.  0, or -1 with err set. */
+ * An input without rows is an error, and so is a column of standardize or
+ * bins without a number.  Numeric encoders' fields: empty is missing;
+ * anything else must be a finite number of at most 1e100 in size (and
+ * above -1 for log1p), or the pass stops with the field's position; apply
+ * checks the same.  0, or -1 with err set. */
 int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
 	       const struct hc_enc_layout *l, struct hc_enc_oof *oof,
 	       struct hc_progress *prog, struct hc_err *err);

@@ -11,9 +11,18 @@
  *   f64  smooth (-1: auto)      u64 min_count     u64 max_categories
  *   u8   order (0 freq, 1 first-seen)             u8  signed_bits
  *   u32  columns C
- *   C x  str name, u32 encoder bit set, u32 K (codes), u64 values V,
+ *   C x  str name, u32 encoder bit set, u32 K (codes),
+ *        with the hash encoder: u8 scheme, u64 buckets, u32 probes,
+ *              f64 cutoff, u64 seed
+ *        u64 values V,
  *        V x ( str value, u64 count, u32 code,
  *              with a target encoder: f64 n, f64 sum, f64 sum of squares )
+ *        with a numeric encoder (version 2): u64 numbers, f64 mean, f64
+ *              sum of squared deviations, with bins: u32 bins asked, u8
+ *              sketch present, the KLL sketch (src/encode_num.h)
+ *
+ * Version 2 added the numeric encoders (encoder bits 9-11 and their
+ * section); a version 1 file is a version 2 file without them.
  *
  * Values are stored in id (first-seen) order with their code, so loading
  * needs no sort: a 10M-value vocabulary loads at the speed of interning.
@@ -31,7 +40,7 @@
 
 static const char *const kind_names[HC_ENC_NKINDS] = {
 	"onehot", "ordinal", "count", "freq", "target", "woe", "binary", "resbit",
-	"hash",
+	"hash", "standardize", "log1p", "bins",
 };
 
 const char *hc_enc_kind_name(enum hc_enc_kind k)
@@ -51,6 +60,10 @@ static void col_release(struct hc_enc_col *c)
 	hc_free(c->by_code);
 	if (c->hasher_live)
 		hc_col_hasher_release(&c->hasher);
+	if (c->num) {
+		hc_enc_num_release(c->num);
+		hc_free(c->num);
+	}
 }
 
 void hc_enc_state_free(struct hc_enc_state *st)
@@ -78,11 +91,20 @@ struct hc_enc_state *hc_enc_state_new(const struct hc_enc_params *p,
 	st->p = *p;
 	if (target && !(st->target = hc_strdup(target)))
 		goto nomem;
-	for (size_t j = 0; j < ncols; j++, st->ncols++) {
+	for (size_t j = 0; j < ncols; j++) {
+		/* counted first: a failure below releases this column too */
+		st->ncols = j + 1;
 		hc_strmap_init(&st->cols[j].vocab);
 		st->cols[j].kinds = kinds[j];
 		if (!(st->cols[j].name = hc_strdup(names[j])))
 			goto nomem;
+		if ((kinds[j] & HC_ENC_NUM_KINDS) &&
+		    !(st->cols[j].num = hc_malloc(sizeof(*st->cols[j].num))))
+			goto nomem;
+		if (st->cols[j].num)
+			hc_enc_num_init(st->cols[j].num,
+					(kinds[j] & HC_ENC_BIT(HC_ENC_BINS)) != 0,
+					HC_ENC_NBINS_DEFAULT, 0);
 		if (hash && (kinds[j] & HC_ENC_BIT(HC_ENC_HASH))) {
 			st->cols[j].scheme = hash[j].scheme;
 			st->cols[j].buckets = hash[j].buckets;
@@ -265,10 +287,22 @@ int hc_enc_observe(struct hc_enc_state *st, const char *const *vals,
 	if (hc_enc_observe_targets(st, &y, 1, err) != 0)
 		return -1;
 	for (size_t j = 0; j < st->ncols; j++) {
-		uint32_t id;
+		uint32_t id = HC_ENC_UNSEEN;
+		double x;
 
 		struct hc_enc_col *c = &st->cols[j];
 
+		if (c->num) {
+			if (hc_enc_num_parse(vals[j], lens[j], &x) != 0)
+				return hc_err_set(err, HC_ERR_DATA, "column '%s': '%.40s' is not a number", c->name, vals[j]);
+			if (hc_enc_observe_numbers(st, j, &x, 1, err) != 0)
+				return -1;
+		}
+		if (!(c->kinds & HC_ENC_VOCAB_KINDS)) {
+			if (ids)
+				ids[j] = id;
+			continue;
+		}
 		if (count_value(c, vals[j], lens[j], XXH3_64bits(vals[j], lens[j]),
 				&id, err) != 0)
 			return -1;
@@ -279,6 +313,16 @@ int hc_enc_observe(struct hc_enc_state *st, const char *const *vals,
 			ids[j] = id;
 	}
 	return 0;
+}
+
+int hc_enc_observe_numbers(struct hc_enc_state *st, size_t j, const double *x,
+			   size_t n, struct hc_err *err)
+{
+	struct hc_enc_col *c = &st->cols[j];
+
+	if (!c->num)
+		return 0;
+	return hc_enc_num_add(c->num, x, n, err); /* fails for memory only */
 }
 
 /* ---- codes -------------------------------------------------------------- */
@@ -392,6 +436,8 @@ int hc_enc_finalize(struct hc_enc_state *st, struct hc_err *err)
 		if ((st->cols[j].kinds & HC_ENC_BIT(HC_ENC_HASH)) &&
 		    build_hasher(&st->p, &st->cols[j], err) != 0)
 			return -1;
+		if (st->cols[j].num && hc_enc_num_finalize(st->cols[j].num, err) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -495,6 +541,8 @@ int hc_enc_serialize(const struct hc_enc_state *st, struct hc_buf *b)
 			hc_buf_put_f64(b, ts);
 			hc_buf_put_f64(b, ts2);
 		}
+		if (c->num && hc_enc_num_serialize(c->num, b) != 0)
+			return -1;
 		if (b->failed)
 			return -1;
 	}
@@ -722,6 +770,13 @@ static int get_col(const struct hc_enc_state *st, struct hc_enc_col *c,
 		return hc_err_nomem(err);
 	if (get_values(st, c, cur, tgt, n, err) != 0)
 		return -1;
+	if (c->kinds & HC_ENC_NUM_KINDS) {
+		if (!(c->num = hc_malloc(sizeof(*c->num))))
+			return hc_err_nomem(err);
+		if (hc_enc_num_load(c->num, cur, (c->kinds & HC_ENC_BIT(HC_ENC_BINS)) != 0,
+				    st->rows, err) != 0)
+			return -1;
+	}
 	for (uint32_t k = 0; k < c->ncodes; k++)
 		if (c->by_code[k] == UINT32_MAX)
 			return corrupt(err, "codes");
@@ -837,6 +892,11 @@ static int merge_col(struct hc_enc_state *a, struct hc_enc_col *ca,
 			ca->ts2[id] += ts2;
 	}
 	(void)a;
+	if (ca->num && hc_enc_num_merge(ca->num, cb->num, err) != 0) {
+		if (err->kind == HC_ERR_DATA)
+			hc_err_prefix(err, "column '%s'", ca->name);
+		return -1;
+	}
 	return 0;
 }
 

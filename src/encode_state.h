@@ -26,6 +26,7 @@
 #include "lib/buf.h"
 #include "lib/err.h"
 #include "lib/strmap.h"
+#include "src/encode_num.h"
 #include "src/hash_scheme.h"
 
 enum hc_enc_kind {
@@ -38,6 +39,9 @@ enum hc_enc_kind {
 	HC_ENC_BINARY,
 	HC_ENC_RESBIT,
 	HC_ENC_HASH,
+	HC_ENC_STANDARDIZE, /* numeric: src/encode_num.h */
+	HC_ENC_LOG1P,
+	HC_ENC_BINS,
 	HC_ENC_NKINDS
 };
 
@@ -46,6 +50,12 @@ enum hc_enc_kind {
 #define HC_ENC_CODE_KINDS                                                     \
 	(HC_ENC_BIT(HC_ENC_ONEHOT) | HC_ENC_BIT(HC_ENC_ORDINAL) |             \
 	 HC_ENC_BIT(HC_ENC_BINARY) | HC_ENC_BIT(HC_ENC_RESBIT))
+/* Encoders of numbers (no vocabulary), and those of values. */
+#define HC_ENC_NUM_KINDS                                                      \
+	(HC_ENC_BIT(HC_ENC_STANDARDIZE) | HC_ENC_BIT(HC_ENC_LOG1P) |          \
+	 HC_ENC_BIT(HC_ENC_BINS))
+#define HC_ENC_VOCAB_KINDS                                                    \
+	((HC_ENC_BIT(HC_ENC_NKINDS) - 1) & ~HC_ENC_NUM_KINDS)
 
 /* "onehot", "ordinal", ... */
 const char *hc_enc_kind_name(enum hc_enc_kind k);
@@ -96,6 +106,10 @@ struct hc_enc_col {
 	uint64_t hash_seed;
 	struct hc_col_hasher hasher; /* built by hc_enc_finalize */
 	int hasher_live;
+	/* numeric encoders (HC_ENC_NUM_KINDS): moments and bins; NULL
+	 * without them.  Such a column has a vocabulary only if a value
+	 * encoder is named for it too. */
+	struct hc_enc_num *num;
 };
 
 /* The hash encoder's settings for one column. */
@@ -119,7 +133,9 @@ struct hc_enc_state {
 
 /* A state for ncols columns (names and kinds copied).  target may be NULL
  * unless a target encoder is named; hash (NULL if no column has the hash
- * encoder) gives each column's hash settings.  NULL with err set. */
+ * encoder) gives each column's hash settings.  A column with numeric
+ * encoders gets cols[j].num, HC_ENC_NBINS_DEFAULT bins and seed 0 (set
+ * its nbins and seed before the first observation).  NULL with err set. */
 struct hc_enc_state *hc_enc_state_new(const struct hc_enc_params *p,
 				      const char *target, size_t ncols,
 				      const char *const *names,
@@ -129,8 +145,10 @@ struct hc_enc_state *hc_enc_state_new(const struct hc_enc_params *p,
 void hc_enc_state_free(struct hc_enc_state *st);
 
 /* Counts one row: vals[j]/lens[j] is column j's value, y its target (NaN:
- * none, ignored by target sums).  ids (if not NULL) gets each value's id.
- * 0, or -1 with err set (out of memory, too many values). */
+ * none, ignored by target sums).  ids (if not NULL) gets each value's id
+ * (HC_ENC_UNSEEN for a column of numeric encoders only).  A numeric
+ * column's value is parsed (hc_enc_num_parse).  0, or -1 with err set
+ * (out of memory, too many values, not a number). */
 int hc_enc_observe(struct hc_enc_state *st, const char *const *vals,
 		   const size_t *lens, double y, uint32_t *ids,
 		   struct hc_err *err);
@@ -145,6 +163,11 @@ int hc_enc_observe_column(struct hc_enc_state *st, size_t j, const char *buf,
 			  const uint32_t *off, const uint32_t *len,
 			  size_t stride, size_t n, const double *y,
 			  uint32_t *ids, struct hc_err *err);
+
+/* Adds n numbers of column j (NaN: missing) to its numeric statistics.
+ * 0, or -1 with err set. */
+int hc_enc_observe_numbers(struct hc_enc_state *st, size_t j, const double *x,
+			   size_t n, struct hc_err *err);
 
 /* Numbers the codes (see the top of this file).  Call after the last
  * observe or merge, before encoding.  0, or -1 (out of memory). */

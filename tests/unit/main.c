@@ -33,6 +33,7 @@ int main(void)
 		suite_encode_codes,
 		suite_encode,
 		suite_encode_fast,
+		suite_encode_num,
 		suite_utf8,
 		suite_corrupt,
 		suite_metrics,
