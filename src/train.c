@@ -392,6 +392,7 @@ int hc_train(struct hc_model *m, const struct hc_dataset *tr,
 		} else {
 			epoch_task(&c, NULL);
 		}
+		hc_model_sync(m);
 		if (c.stop == 2) {
 			hc_err_nomem(err);
 			goto done;
