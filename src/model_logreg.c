@@ -8,6 +8,7 @@
  * log1p(exp(-|s|)), which neither overflows nor loses digits at large |s|.
  */
 #include "model.h"
+#include "src/vec.h"
 
 static inline float row_lr(struct hc_model *m, struct hc_model_table *t,
 			   uint64_t r)
@@ -188,6 +189,11 @@ fm_update_row(struct hc_model *m, struct hc_model_table *t, uint64_t r,
 	float *w = t->p + (size_t)r * t->stride, *s1 = w + W, *s2 = s1 + W;
 
 	hc_sgd_step(opt, o, w, s1, s2, gl, o->l1, o->l2, lr);
+	if (opt == HC_OPTIM_ADAGRAD) {
+		hc_vec_adagrad_diff(w + 1, s1 + 1, S, ef, gx, W - 1, o->l2_emb,
+				    o->lr, o->eps);
+		return;
+	}
 	for (uint32_t k = 1; k < W; k++)
 		hc_sgd_step(opt, o, w + k, s1 + k, s2 + k, gx * (S[k - 1] - ef[k - 1]),
 			    0, o->l2_emb, lr);
