@@ -18,7 +18,9 @@
  *   gendata ctr          click log (issues 4 and 7): a click label and seven
  *                        categorical columns, about 78 bytes a row (1M rows:
  *                        about 78 MB); the click is drawn from a logistic
- *                        model over per-value weights of five of them.
+ *                        model over per-value weights of five of them
+ *                        (--signal scales them; --truth writes each row's
+ *                        click probability, the oracle of issue 7).
  *   gendata interactions user_id,item_id rows: every user and item belongs
  *                        to one of C communities, and most edges stay inside
  *                        their community (for cluster and graph hashing).
@@ -435,6 +437,7 @@ struct args {
 	uint64_t rows, seed;
 	uint64_t users, items, edges, communities;
 	double p_in;
+	double signal; /* ctr, ctr-frame: weight scale of the generating model */
 	int no_header;
 	int have_rows;
 };
@@ -588,9 +591,10 @@ static int gen_ctr(const struct args *a, struct hc_out *o)
 	struct rng rcat[CTR_NCAT], r;
 	uint64_t rk[CTR_NCAT][BATCH];
 	uint64_t wkey = sub_seed(a->seed, 200);
+	struct hc_out *truth = NULL;
 	size_t ninit = 0;
 	int rc = -1;
-	char row[512];
+	char row[512], prow[32];
 
 	for (size_t j = 0; j < CTR_NCAT; j++, ninit++) {
 		if (catcol_init(&cat[j], &ctr_cats[j],
@@ -599,6 +603,12 @@ static int gen_ctr(const struct args *a, struct hc_out *o)
 		rng_seed(&rcat[j], sub_seed(a->seed, 50 + j));
 	}
 	rng_seed(&r, sub_seed(a->seed, 2));
+	/* --truth: the generating model's click probability of each row,
+	 * the best any model can score (its AUC is the ceiling). */
+	if (a->truth_path && !(truth = hc_out_open(a->truth_path, &o->err)))
+		goto done;
+	if (truth && !a->no_header)
+		hc_out_puts(truth, "p\n");
 
 	if (!a->no_header)
 		hc_out_puts(o, "click,user_id,item_id,ad_id,site_id,app_id,"
@@ -619,21 +629,35 @@ static int gen_ctr(const struct args *a, struct hc_out *o)
 				if (ctr_sd[j] > 0)
 					logit += hashed_weight(wkey + j,
 							       rk[j][b],
-							       ctr_sd[j]);
+							       ctr_sd[j] * a->signal);
 			}
 			*p++ = '\n';
 			row[0] = rng_unif(&r) * (1.0 + exp(-logit)) < 1.0 ? '1'
 									 : '0';
 			if (emit(o, row, p) != 0)
 				goto done;
+			if (truth) {
+				char *q = put_fixed(prow, 1.0 / (1.0 + exp(-logit)), 6);
+				*q++ = '\n';
+				if (emit(truth, prow, q) != 0) {
+					o->err = truth->err;
+					goto done;
+				}
+			}
 		}
 		done += nb;
 	}
 	rc = out_fail(o);
+	if (rc == 0 && truth) {
+		rc = hc_out_close(truth, &o->err);
+		truth = NULL;
+	}
 	goto done;
 nomem:
 	hc_err_nomem(&o->err);
 done:
+	if (truth)
+		hc_out_abort(truth);
 	for (size_t j = 0; j < ninit; j++)
 		zipf_release(&cat[j].z);
 	return rc;
@@ -687,7 +711,7 @@ static int gen_ctr_frame(const struct args *a, struct hc_out *o,
 		for (size_t b = 0; b < nb; b++) {
 			double logit = -1.9;
 			for (size_t j = 0; j < ncat; j++) {
-				double sd = j < CTR_NCAT ? ctr_sd[j] : 0.2;
+				double sd = (j < CTR_NCAT ? ctr_sd[j] : 0.2) * a->signal;
 				uint32_t id = (uint32_t)((rk[j][b] * (0x9E3779B1u + 2 * j)) & (CTRF_SPACE - 1));
 				if (sd > 0)
 					logit += hashed_weight(wkey + j, rk[j][b], sd);
@@ -812,8 +836,8 @@ static void usage(FILE *f)
 {
 	fputs(
 "usage: gendata mixed --rows N [--seed S] [-n] [-o FILE]\n"
-"       gendata ctr --rows N [--seed S] [-n] [-o FILE]\n"
-"       gendata ctr-frame --rows N [--seed S] [-o FILE]\n"
+"       gendata ctr --rows N [--signal X] [--truth FILE] [--seed S] [-n] [-o FILE]\n"
+"       gendata ctr-frame --rows N [--signal X] [--seed S] [-o FILE]\n"
 "       gendata interactions --users U --items I --edges E --communities C\n"
 "               [--p-in P] [--truth FILE] [--seed S] [-n] [-o FILE]\n"
 "\n"
@@ -841,6 +865,10 @@ static void usage(FILE *f)
 "               weights of item_id, ad_id, site_id, app_id and banner_pos\n"
 "  user_id 1e6, item_id 1e5, ad_id 5e4, site_id 5e3, app_id 3e3,\n"
 "  device_model 1e4, banner_pos 7 values, all Zipf (s 1.0 to 1.1)\n"
+"  --signal X multiplies the model's weights (default 1; 1.2 makes its\n"
+"  own AUC about 0.78, as in issue 7's quality target)\n"
+"  --truth FILE writes the model's click probability of each row (column p,\n"
+"  6 decimals), in row order: its AUC is the best any model can reach.\n"
 "\n"
 "ctr-frame (a binary frame, for the train benchmarks):\n"
 "  ctr's click and columns plus hour (24 values), 8 cat columns with ids\n"
@@ -853,7 +881,8 @@ static void usage(FILE *f)
 "  --truth FILE writes node,community for every user (u...) and item (i...).\n"
 "\n"
 "options:\n"
-"  --rows N       rows to write (mixed, ctr)\n"
+"  --rows N       rows to write (mixed, ctr, ctr-frame)\n"
+"  --signal X     ctr, ctr-frame: scale of the click model's weights (0 to 10)\n"
 "  --seed S       seed (default 1)\n"
 "  -n, --no-header  no header row\n"
 "  -o FILE        write FILE (atomically) instead of stdout\n"
@@ -880,6 +909,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 {
 	a->seed = 1;
 	a->p_in = 0.9;
+	a->signal = 1.0;
 	a->edges = UINT64_MAX; /* unset */
 	if (argc < 2)
 		return bad_usage("%s", "missing mode (mixed, ctr, ctr-frame, interactions)");
@@ -918,6 +948,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 				return bad_usage("--p-in: '%s' is not a probability",
 						 val);
 			a->p_in = p;
+		} else if (!strcmp(opt, "--signal")) {
+			double x;
+			if (hc_parse_double(val, strlen(val), &x) != 0 ||
+			    !(x >= 0 && x <= 10))
+				return bad_usage("--signal: '%s' is not a number in [0, 10]",
+						 val);
+			a->signal = x;
 		} else if (!strcmp(opt, "--rows")) {
 			num = &a->rows;
 			a->have_rows = 1;

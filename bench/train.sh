@@ -12,6 +12,20 @@
 #            shape: 29,858 users x 40,981 items): < 1 s on 2 threads
 #   recall   full Recall@20 of that model over every user x every item:
 #            < 5 s on 2 threads
+#   quality  issue 7's comparison with peers: a 1M-row `gendata ctr` file
+#            with --signal 1.2, whose generating model scores AUC about
+#            0.78 on its own rows (the issue's oracle: 0.782); rows 1-800k
+#            train, the last 200k are held out.  `hash --scheme mod` (2^20
+#            ids a column) -> `train` with default options -> `predict
+#            --metrics auc` on the held-out rows, for logreg and fm; the
+#            oracle's AUC from gendata --truth on the same rows.  Targets:
+#            logreg >= 0.770 in < 2 s (hash + train), fm above logreg.
+#            Measured (2026-11): oracle 0.784, logreg 0.739 (defaults, 10
+#            epochs; 0.750 at 2, FTRL --l2 10: 0.752), fm 0.662 (0.743 at
+#            1 epoch).  The gap is the data's, not the learner's: the same
+#            logreg trained on 4.8M rows of the same model scores 0.766 on
+#            the same held-out rows.  The click model is additive, so fm
+#            has no pairwise signal to find here.
 # Examples/s per thread are examples per CPU second of the training epochs
 # (the report's rows_per_cpu_second, best epoch after the first, whose
 # page faults on fresh tables are not the loop's speed), so they hold on a
@@ -27,8 +41,8 @@ GENDATA=${GENDATA:-build/gendata}
 REPEAT=${BENCH_REPEAT:-3}
 GOWALLA=${GOWALLA:-../shared/data/gowalla}
 case ${BENCH_SCALE:-full} in
-small) ROWS=200000 ;;
-*) ROWS=2000000 ;;
+small) ROWS=200000 QROWS=100000 ;;
+*) ROWS=2000000 QROWS=1000000 ;;
 esac
 
 for prog in "$HICARD" "$GENDATA"; do
@@ -115,3 +129,50 @@ grep '"seconds"' "$dir/r.json" | tr -d ' \t,' | cut -d: -f2 |
 set -- $(best_of "" "$HICARD" predict --model "$dir/mf" --metrics recall@20 --threads 2 \
 	"$dir/test.hcb")
 row "recall@20 full, 2 thr" "$what test" "$1" "$2" "$3" "-"
+
+# ---- quality: AUC against the generating model --------------------------
+# auc: "score label" lines -> the AUC, ties at their mean rank.
+auc() {
+	sort -g -k1 | awk '
+	{ s[NR] = $1; y[NR] = $2 }
+	END {
+		i = 1; rs = 0; pos = 0
+		while (i <= NR) {
+			j = i
+			while (j < NR && s[j + 1] == s[i]) j++
+			for (k = i; k <= j; k++) if (y[k] == 1) { rs += (i + j) / 2; pos++ }
+			i = j + 1
+		}
+		printf "%.4f\n", (rs - pos * (pos + 1) / 2) / (pos * (NR - pos))
+	}'
+}
+# secs CMD...: runs CMD, prints "wall cpu" seconds.
+secs() {
+	/usr/bin/time -f '%e %U %S' -o "$dir/time" "$@" > /dev/null 2> "$dir/err" || {
+		cat "$dir/err" >&2
+		exit 1
+	}
+	awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$dir/time"
+}
+QTRAIN=$((QROWS * 4 / 5))
+"$GENDATA" ctr --rows "$QROWS" --signal 1.2 --truth "$dir/truth.csv" -o "$dir/q.csv"
+head -n $((QTRAIN + 1)) "$dir/q.csv" > "$dir/qtr.csv"
+{ head -1 "$dir/q.csv"; tail -n +$((QTRAIN + 2)) "$dir/q.csv"; } > "$dir/qte.csv"
+tail -n +$((QTRAIN + 2)) "$dir/truth.csv" > "$dir/qp.txt"
+tail -n +2 "$dir/qte.csv" | cut -d, -f1 > "$dir/qy.txt"
+oracle=$(paste -d' ' "$dir/qp.txt" "$dir/qy.txt" | auc)
+"$HICARD" hash --scheme mod --buckets 1048576 --label click --format hcb -q \
+	"$dir/qte.csv" -o "$dir/qte.hcb"
+echo "== quality: gendata ctr --signal 1.2, $QTRAIN rows train, $((QROWS - QTRAIN)) held out"
+printf '%-34s %7s %8s %8s %8s %8s\n' job auc hash_s train_s total_s cpu_s
+printf '%-34s %7s\n' "oracle (generating model)" "$oracle"
+set -- $(secs "$HICARD" hash --scheme mod --buckets 1048576 --label click --format hcb -q \
+	"$dir/qtr.csv" -o "$dir/qtr.hcb")
+hw=$1 hc=$2
+for model in logreg fm; do
+	set -- $(secs "$HICARD" train --model "$model" -q "$dir/qtr.hcb" -o "$dir/qm")
+	a=$("$HICARD" predict --model "$dir/qm" --metrics auc "$dir/qte.hcb" |
+	    tr -d ' \t' | grep '"auc"' | cut -d: -f2 | tr -d ,)
+	printf '%-34s %7.4f %8s %8s %8.2f %8.2f\n' "$model (defaults; hash + train)" "$a" "$hw" "$1" \
+		"$(echo "$hw $1" | awk '{ print $1 + $2 }')" "$(echo "$hc $2" | awk '{ print $1 + $2 }')"
+done

@@ -216,21 +216,47 @@ static int alloc_table(struct hc_model *m, struct hc_model_table *t, size_t ti,
 	n = (size_t)t->rows * t->width;
 	if (!(t->w = hc_calloc(n ? n : 1, sizeof(float))))
 		return hc_err_nomem(err);
-	if (train && !(t->s1 = hc_calloc(n ? n : 1, sizeof(float))))
+	if (train && m->o.sgd.optim != HC_OPTIM_ADAGRAD &&
+	    !(t->steps = hc_calloc(t->rows ? t->rows : 1, 4)))
 		return hc_err_nomem(err);
-	/* AdaGrad keeps one accumulator: s2 aliases s1 (never read), which
-	 * saves a third of the memory of big tables. */
-	if (train && m->o.sgd.optim == HC_OPTIM_ADAGRAD)
-		t->s2 = t->s1;
-	else if (train && (!(t->s2 = hc_calloc(n ? n : 1, sizeof(float))) ||
-			   !(t->steps = hc_calloc(t->rows ? t->rows : 1, 4))))
-		return hc_err_nomem(err);
+	if (train && m->kind != HC_MODEL_MF) {
+		/* AdaGrad keeps one accumulator, the others two. */
+		t->stride = t->width * (m->o.sgd.optim == HC_OPTIM_ADAGRAD ? 2 : 3);
+		if (t->rows > SIZE_MAX / t->stride ||
+		    !(t->p = hc_calloc(t->rows ? (size_t)t->rows * t->stride : 1, sizeof(float))))
+			return hc_err_nomem(err);
+	} else if (train) {
+		if (!(t->s1 = hc_calloc(n ? n : 1, sizeof(float))))
+			return hc_err_nomem(err);
+		/* AdaGrad: s2 aliases s1 (never read), which saves a third
+		 * of the memory of big tables. */
+		if (m->o.sgd.optim == HC_OPTIM_ADAGRAD)
+			t->s2 = t->s1;
+		else if (!(t->s2 = hc_calloc(n ? n : 1, sizeof(float))))
+			return hc_err_nomem(err);
+	}
 	if (t->width == m->lin)
 		return 0;
 	for (uint64_t r = 0; r < t->rows; r++)
-		for (uint32_t k = m->lin; k < t->width; k++)
-			t->w[r * t->width + k] = (float)(m->o.init_std * normal(&rng));
+		for (uint32_t k = m->lin; k < t->width; k++) {
+			float v = (float)(m->o.init_std * normal(&rng));
+			t->w[r * t->width + k] = v;
+			if (t->p)
+				t->p[r * t->stride + k] = v;
+		}
 	return 0;
+}
+
+void hc_model_sync(struct hc_model *m)
+{
+	for (size_t i = 0; i < m->ntables; i++) {
+		struct hc_model_table *t = &m->tables[i];
+		if (!t->p)
+			continue;
+		for (uint64_t r = 0; r < t->rows; r++)
+			memcpy(t->w + r * t->width, t->p + r * t->stride,
+			       t->width * sizeof(float));
+	}
 }
 
 int hc_model_init(struct hc_model *m, const struct hc_frame_schema *s,
@@ -309,6 +335,7 @@ void hc_model_release(struct hc_model *m)
 		if (m->tables[t].s2 != m->tables[t].s1)
 			hc_free(m->tables[t].s2);
 		hc_free(m->tables[t].steps);
+		hc_free(m->tables[t].p);
 	}
 	hc_free(m->tables);
 	catalogue_release(&m->users);

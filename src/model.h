@@ -65,12 +65,21 @@ struct hc_model_field {
 	cJSON *col;               /* the frame's column object (scheme, seed) */
 };
 
+/* Training logreg and fm, a row's weights and optimizer state live side
+ * by side in p: [w (width)][s1 (width)][s2 (width), not for AdaGrad], so
+ * that an id costs one cache miss, not two or three (the step is bound by
+ * those misses: 8 ids a row at random over 2^20-row tables).  w is then a
+ * copy that hc_model_sync refreshes after each epoch, for validation,
+ * snapshots and the model file; s1 and s2 stay NULL.  mf keeps w, s1 and
+ * s2 apart (its rows are 64 floats wide: nothing to share). */
 struct hc_model_table {
 	char *name;
 	uint64_t rows;
 	uint32_t width;   /* floats a row: lin + emb */
 	float *w;
-	float *s1, *s2;   /* optimizer state; NULL when not training */
+	float *s1, *s2;   /* optimizer state (mf); NULL when not training */
+	float *p;         /* logreg, fm training: interleaved rows; or NULL */
+	uint32_t stride;  /* floats a row of p: 2 or 3 widths */
 	uint32_t *steps;  /* adam: updates per row */
 };
 
@@ -154,6 +163,9 @@ static inline float hc_model_output(const struct hc_model *m, float score)
  * misses otherwise). */
 void hc_model_prefetch(const struct hc_model *m, const struct hc_dataset *d,
 		       const size_t *bind, size_t i);
+/* Copies the weights of the training rows (p) into w; a no-op for a
+ * model without them.  hc_train calls it after every epoch. */
+void hc_model_sync(struct hc_model *m);
 /* Moves the bias by gradient g. */
 void hc_model_update_bias(struct hc_model *m, float g);
 /* One SGD step on row i with weight w; returns the row's loss. */

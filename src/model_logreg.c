@@ -8,6 +8,7 @@
  * log1p(exp(-|s|)), which neither overflows nor loses digits at large |s|.
  */
 #include "model.h"
+#include "src/vec.h"
 
 static inline float row_lr(struct hc_model *m, struct hc_model_table *t,
 			   uint64_t r)
@@ -45,21 +46,23 @@ logreg_step(struct hc_model *m, const struct hc_dataset *d, const size_t *bind,
 	    size_t i, float y, float w, enum hc_optim opt)
 {
 	const struct hc_sgd *o = &m->o.sgd;
+	/* logreg rows are one float wide: [w][s1] or [w][s1][s2] */
+	const size_t stride = opt == HC_OPTIM_ADAGRAD ? 2 : 3;
 	float s = m->bias, g;
 	double loss;
 
 	for (size_t f = 0; f < m->nfields; f++) {
 		const struct hc_model_field *fl = &m->fields[f];
-		const float *tw = m->tables[fl->table].w;
+		const float *tp = m->tables[fl->table].p;
 		size_t n;
 
 		if (fl->kind == HC_KIND_NUM) {
-			s += tw[fl->row] * d->cols[bind[f]].num[i];
+			s += tp[fl->row * stride] * d->cols[bind[f]].num[i];
 			continue;
 		}
 		const uint32_t *ids = hc_dataset_ids(d, bind[f], i, &n);
 		for (size_t a = 0; a < n; a++)
-			s += tw[ids[a]];
+			s += tp[ids[a] * stride];
 	}
 	loss = loss_grad(m->task, s, y, w, &g);
 	if (g == 0)
@@ -71,18 +74,17 @@ logreg_step(struct hc_model *m, const struct hc_dataset *d, const size_t *bind,
 
 		if (fl->kind == HC_KIND_NUM) {
 			size_t r = fl->row;
-			float x = d->cols[bind[f]].num[i];
-			hc_sgd_step(opt, o, &t->w[r], &t->s1[r], &t->s2[r], g * x,
-				      o->l1, o->l2,
-				      opt == HC_OPTIM_ADAM ? row_lr(m, t, r) : o->lr);
+			float x = d->cols[bind[f]].num[i], *p = t->p + r * stride;
+			hc_sgd_step(opt, o, p, p + 1, p + 2, g * x, o->l1, o->l2,
+				    opt == HC_OPTIM_ADAM ? row_lr(m, t, r) : o->lr);
 			continue;
 		}
 		const uint32_t *ids = hc_dataset_ids(d, bind[f], i, &n);
 		for (size_t a = 0; a < n; a++) {
 			size_t r = ids[a];
-			hc_sgd_step(opt, o, &t->w[r], &t->s1[r], &t->s2[r], g, o->l1,
-				      o->l2,
-				      opt == HC_OPTIM_ADAM ? row_lr(m, t, r) : o->lr);
+			float *p = t->p + r * stride;
+			hc_sgd_step(opt, o, p, p + 1, p + 2, g, o->l1, o->l2,
+				    opt == HC_OPTIM_ADAM ? row_lr(m, t, r) : o->lr);
 		}
 	}
 	hc_model_update_bias(m, g);
@@ -115,12 +117,13 @@ void hc_model_prefetch(const struct hc_model *m, const struct hc_dataset *d,
 		if (fl->kind != HC_KIND_CAT)
 			continue;
 		const uint32_t *ids = hc_dataset_ids(d, bind[f], i, &n);
+		/* A row of p: its first and last byte (fm's may cross a
+		 * line; the same line twice costs next to nothing). */
+		size_t last = (size_t)t->stride * sizeof(float) - 1;
 		for (size_t a = 0; a < n; a++) {
-			size_t r = (size_t)ids[a] * t->width;
-			__builtin_prefetch(t->w + r, 1);
-			__builtin_prefetch(t->s1 + r, 1);
-			if (m->o.sgd.optim != HC_OPTIM_ADAGRAD)
-				__builtin_prefetch(t->s2 + r, 1);
+			const char *r = (const char *)(t->p + (size_t)ids[a] * t->stride);
+			__builtin_prefetch(r, 1);
+			__builtin_prefetch(r + last, 1);
 		}
 	}
 }
@@ -141,14 +144,14 @@ static float fm_forward(const struct hc_model *m, const struct hc_dataset *d,
 	for (size_t f = 0; f < m->nfields; f++) {
 		const struct hc_model_field *fl = &m->fields[f];
 		const struct hc_model_table *t = &m->tables[fl->table];
-		uint32_t W = t->width, ew = W - 1;
+		uint32_t W = t->stride, ew = t->width - 1;
 		float *ef = e + f * dim;
 
 		for (uint32_t k = 0; k < dim; k++)
 			ef[k] = 0;
 		if (fl->kind == HC_KIND_NUM) {
 			float x = d->cols[bind[f]].num[i];
-			const float *row = t->w + (size_t)fl->row * W;
+			const float *row = t->p + (size_t)fl->row * W;
 			s += row[0] * x;
 			for (uint32_t k = 0; k < ew; k++)
 				ef[k] = x * row[1 + k];
@@ -156,7 +159,7 @@ static float fm_forward(const struct hc_model *m, const struct hc_dataset *d,
 			size_t n;
 			const uint32_t *ids = hc_dataset_ids(d, bind[f], i, &n);
 			for (size_t a = 0; a < n; a++) {
-				const float *row = t->w + (size_t)ids[a] * W;
+				const float *row = t->p + (size_t)ids[a] * W;
 				float *slot = ef + (m->combine == HC_COMBINE_CONCAT ? a * ew : 0);
 				s += row[0];
 				for (uint32_t k = 0; k < ew; k++)
@@ -182,11 +185,15 @@ fm_update_row(struct hc_model *m, struct hc_model_table *t, uint64_t r,
 {
 	const struct hc_sgd *o = &m->o.sgd;
 	uint32_t W = t->width;
-	size_t base = (size_t)r * W;
 	float lr = opt == HC_OPTIM_ADAM ? row_lr(m, t, r) : o->lr;
-	float *w = t->w + base, *s1 = t->s1 + base, *s2 = t->s2 + base;
+	float *w = t->p + (size_t)r * t->stride, *s1 = w + W, *s2 = s1 + W;
 
 	hc_sgd_step(opt, o, w, s1, s2, gl, o->l1, o->l2, lr);
+	if (opt == HC_OPTIM_ADAGRAD) {
+		hc_vec_adagrad_diff(w + 1, s1 + 1, S, ef, gx, W - 1, o->l2_emb,
+				    o->lr, o->eps);
+		return;
+	}
 	for (uint32_t k = 1; k < W; k++)
 		hc_sgd_step(opt, o, w + k, s1 + k, s2 + k, gx * (S[k - 1] - ef[k - 1]),
 			    0, o->l2_emb, lr);

@@ -491,6 +491,9 @@ static int train(struct hc_model *m, const struct hc_dataset *tr,
 			hc_err_nomem(err);
 			goto done;
 		}
+		/* the epoch's interleaved tables back into the model's weights
+		 * before the loss, validation and snapshots read them */
+		hc_model_sync(m);
 		loss = wsum > 0 ? loss / wsum : 0;
 		secs = now() - t0;
 		cpu = clock_of(CLOCK_PROCESS_CPUTIME_ID) - c0;

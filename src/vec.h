@@ -110,4 +110,34 @@ static inline void hc_vec_adagrad(float *restrict w, float *restrict acc,
 	}
 }
 
+/* AdaGrad as hc_sgd_step does it, operation for operation (so the same
+ * bits), on a row whose gradient is gx (S[k] - e[k]): fm's embedding
+ * update.  l1 is 0 there. */
+static inline void hc_vec_adagrad_diff(float *restrict w, float *restrict acc,
+				       const float *S, const float *e,
+				       float gx, size_t n, float l2, float lr,
+				       float eps)
+{
+	size_t k = 0;
+#ifdef HC_VEC_SSE
+	__m128 GX = _mm_set1_ps(gx), L2 = _mm_set1_ps(l2), LR = _mm_set1_ps(lr);
+	__m128 E = _mm_set1_ps(eps), ONE = _mm_set1_ps(1.0f);
+	for (; k + 4 <= n; k += 4) {
+		__m128 W = _mm_loadu_ps(w + k);
+		__m128 G = _mm_mul_ps(GX, _mm_sub_ps(_mm_loadu_ps(S + k), _mm_loadu_ps(e + k)));
+		__m128 GG = _mm_add_ps(G, _mm_mul_ps(L2, W));
+		__m128 A = _mm_add_ps(_mm_loadu_ps(acc + k), _mm_mul_ps(GG, GG));
+		__m128 R = _mm_div_ps(ONE, _mm_add_ps(_mm_sqrt_ps(A), E));
+		_mm_storeu_ps(acc + k, A);
+		_mm_storeu_ps(w + k, _mm_sub_ps(W, _mm_mul_ps(_mm_mul_ps(LR, GG), R)));
+	}
+#endif
+	for (; k < n; k++) {
+		float gg = gx * (S[k] - e[k]) + l2 * w[k], r;
+		acc[k] += gg * gg;
+		r = 1.0f / (sqrtf(acc[k]) + eps);
+		w[k] -= lr * gg * r;
+	}
+}
+
 #endif
