@@ -42,6 +42,19 @@ static inline uint64_t below(uint64_t *s, uint64_t n)
 	return (uint64_t)(((unsigned __int128)mix(s) * n) >> 64);
 }
 
+/* p = 0 .. n-1 in a Fisher-Yates order drawn from *rng. */
+static void shuffled_range(uint32_t *p, size_t n, uint64_t *rng)
+{
+	for (size_t a = 0; a < n; a++)
+		p[a] = (uint32_t)a;
+	for (size_t a = n; a > 1; a--) {
+		size_t b = (size_t)below(rng, a);
+		uint32_t t = p[a - 1];
+		p[a - 1] = p[b];
+		p[b] = t;
+	}
+}
+
 static uint64_t stream(uint64_t seed, uint64_t epoch, uint64_t chunk)
 {
 	uint64_t s = seed ^ 0xD1B54A32D192ED03ull;
@@ -209,14 +222,7 @@ static void run_chunk(struct epoch_ctx *c, size_t ci, float *scratch,
 
 	if (len > HC_TRAIN_CHUNK)
 		len = HC_TRAIN_CHUNK;
-	for (size_t a = 0; a < len; a++)
-		perm[a] = (uint32_t)a;
-	for (size_t a = len; a > 1; a--) {
-		size_t b = (size_t)below(&rng, a);
-		uint32_t t = perm[a - 1];
-		perm[a - 1] = perm[b];
-		perm[b] = t;
-	}
+	shuffled_range(perm, len, &rng);
 	if (c->m->kind == HC_MODEL_MF) {
 		run_mf_chunk(c, c0, len, perm, &rng, scratch, neg, &loss, &wsum);
 		len = 0;
@@ -322,14 +328,7 @@ static int run_stream(struct epoch_ctx *c, struct hc_stream *s, long lc,
 		uint64_t rng = stream(seed, c->epoch, UINT64_MAX - 1 - k);
 		size_t n = s->win.nrows;
 
-		for (size_t a = 0; a < n; a++)
-			rowmap[a] = (uint32_t)a;
-		for (size_t a = n; a > 1; a--) {
-			size_t b = (size_t)below(&rng, a);
-			uint32_t t = rowmap[a - 1];
-			rowmap[a - 1] = rowmap[b];
-			rowmap[b] = t;
-		}
+		shuffled_range(rowmap, n, &rng);
 		c->d = &s->win;
 		c->n = n;
 		c->y = s->win.cols[lc].num;
