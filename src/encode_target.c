@@ -254,25 +254,6 @@ int hc_te_folds_add_folded(struct hc_te_folds *f, const uint32_t *ids,
 	return 0;
 }
 
-/* Rows per chunk of folds drawn on the stack by the unfolded forms. */
-#define CHUNK 1024
-
-int hc_te_folds_add_rows(struct hc_te_folds *f, const uint32_t *ids,
-			 const double *y, size_t n, uint64_t row0,
-			 uint64_t seed, struct hc_err *err)
-{
-	uint8_t fold[CHUNK];
-
-	for (size_t i = 0; i < n; i += CHUNK) {
-		size_t m = n - i < CHUNK ? n - i : CHUNK;
-
-		hc_fold_rows(seed, row0 + i, f->k, m, fold);
-		if (hc_te_folds_add_folded(f, ids + i, y + i, fold, m, err) != 0)
-			return -1;
-	}
-	return 0;
-}
-
 void hc_te_folds_values_folded(const struct hc_te_folds *f,
 			       const uint32_t *ids, const uint8_t *fold,
 			       size_t n, double smooth, int woe, double *out)
@@ -285,20 +266,6 @@ void hc_te_folds_values_folded(const struct hc_te_folds *f,
 		if (i + AHEAD < n && ids[i + AHEAD] < f->nvals)
 			__builtin_prefetch(&f->c[(size_t)ids[i + AHEAD] * f->k]);
 		out[i] = value_out_of_fold(f, ids[i], fold[i], &g[fold[i]], smooth, woe);
-	}
-}
-
-void hc_te_folds_values(const struct hc_te_folds *f, const uint32_t *ids,
-			size_t n, uint64_t row0, uint64_t seed, double smooth,
-			int woe, double *out)
-{
-	uint8_t fold[CHUNK];
-
-	for (size_t i = 0; i < n; i += CHUNK) {
-		size_t m = n - i < CHUNK ? n - i : CHUNK;
-
-		hc_fold_rows(seed, row0 + i, f->k, m, fold);
-		hc_te_folds_values_folded(f, ids + i, fold, m, smooth, woe, out + i);
 	}
 }
 

@@ -83,19 +83,11 @@ int hc_te_folds_add(struct hc_te_folds *f, uint32_t id, uint32_t fold,
 double hc_te_folds_value(const struct hc_te_folds *f, uint32_t id,
 			 uint32_t fold, double smooth, int woe);
 
-/* Batch forms: rows row0 .. row0 + n - 1 with value ids[i] and target
- * y[i] (NaN: none), folds drawn from seed; the cache lines of values some
- * rows ahead are prefetched.  add: 0, or -1 with err set.  values: out[i]
- * gets row i's out-of-fold encoding. */
-int hc_te_folds_add_rows(struct hc_te_folds *f, const uint32_t *ids,
-			 const double *y, size_t n, uint64_t row0,
-			 uint64_t seed, struct hc_err *err);
-void hc_te_folds_values(const struct hc_te_folds *f, const uint32_t *ids,
-			size_t n, uint64_t row0, uint64_t seed, double smooth,
-			int woe, double *out);
-
-/* The same with each row's fold given (fold[i], below f->k): a caller
- * with several columns draws the folds of a batch once (hc_fold_rows). */
+/* Batch forms: rows with value ids[i], target y[i] (NaN: none) and fold
+ * fold[i] (below f->k; a caller with several columns draws the folds of
+ * a batch once, hc_fold_rows); the cache lines of values some rows ahead
+ * are prefetched.  add: 0, or -1 with err set.  values: out[i] gets row
+ * i's out-of-fold encoding. */
 int hc_te_folds_add_folded(struct hc_te_folds *f, const uint32_t *ids,
 			   const double *y, const uint8_t *fold, size_t n,
 			   struct hc_err *err);
