@@ -11,6 +11,7 @@
 #include "lib/hugepage.h"
 #include "lib/mem.h"
 #include "src/encode_target.h"
+#include "src/rng.h"
 
 void hc_te_global_init(struct hc_te_global *g, double n, double s, double s2)
 {
@@ -271,16 +272,6 @@ void hc_te_folds_values_folded(const struct hc_te_folds *f,
 
 /* ---- ordered statistics ------------------------------------------------- */
 
-/* splitmix64 step: the permutation's stream. */
-static uint64_t next_rand(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
 int hc_te_ordered(const uint32_t *ids, const double *y, size_t nrows,
 		  size_t nvals, const struct hc_te_global *g, double smooth,
 		  int woe, uint64_t seed, float *out, struct hc_err *err)
@@ -296,15 +287,7 @@ int hc_te_ordered(const uint32_t *ids, const double *y, size_t nrows,
 			       ? hc_err_set(err, HC_ERR_DATA, "--ordered handles at most %u rows", UINT32_MAX)
 			       : hc_err_nomem(err);
 	}
-	/* Fisher-Yates with Lemire's multiply-shift range reduction. */
-	for (size_t i = 0; i < nrows; i++)
-		perm[i] = (uint32_t)i;
-	for (size_t i = nrows; i > 1; i--) {
-		size_t j = (size_t)(((unsigned __int128)next_rand(&st) * i) >> 64);
-		uint32_t t = perm[i - 1];
-		perm[i - 1] = perm[j];
-		perm[j] = t;
-	}
+	hc_rng_shuffled_range(perm, nrows, &st);
 	for (size_t i = 0; i < nrows; i++) {
 		size_t r = perm[i];
 		double *a = acc + (size_t)ids[r] * 3;

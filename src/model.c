@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "src/rng.h"
 
 const char *hc_model_kind_name(enum hc_model_kind k)
 {
@@ -29,20 +30,11 @@ const char *hc_optim_name(enum hc_optim o)
 	return names[o];
 }
 
-static uint64_t splitmix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
 /* Box-Muller on two 53-bit uniforms in (0, 1]. */
 static double normal(uint64_t *s)
 {
-	double u1 = ((double)(splitmix(s) >> 11) + 1.0) / 9007199254740992.0;
-	double u2 = (double)(splitmix(s) >> 11) / 9007199254740992.0;
+	double u1 = ((double)(hc_splitmix64(s) >> 11) + 1.0) / 9007199254740992.0;
+	double u2 = (double)(hc_splitmix64(s) >> 11) / 9007199254740992.0;
 
 	return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }

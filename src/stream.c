@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "lib/mem.h"
+#include "src/rng.h"
 
 uint64_t hc_stream_default_budget(void)
 {
@@ -14,15 +15,6 @@ uint64_t hc_stream_default_budget(void)
 	if (pages <= 0 || size <= 0)
 		return (uint64_t)1 << 30;
 	return (uint64_t)pages * (uint64_t)size / 2;
-}
-
-static uint64_t mix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
 }
 
 /* The file's name in front of an error that lacks it (dataset errors
@@ -152,15 +144,8 @@ void hc_stream_shuffle(struct hc_stream *s, uint64_t seed, uint64_t epoch)
 {
 	uint64_t rng = seed ^ 0x5851F42D4C957F2Dull;
 
-	rng ^= mix(&rng) + epoch * 0x9E3779B97F4A7C15ull;
-	for (size_t k = 0; k < s->nblocks; k++)
-		s->order[k] = (uint32_t)k;
-	for (size_t k = s->nblocks; k > 1; k--) {
-		size_t j = (size_t)(((unsigned __int128)mix(&rng) * k) >> 64);
-		uint32_t t = s->order[k - 1];
-		s->order[k - 1] = s->order[j];
-		s->order[j] = t;
-	}
+	rng ^= hc_splitmix64(&rng) + epoch * 0x9E3779B97F4A7C15ull;
+	hc_rng_shuffled_range(s->order, s->nblocks, &rng);
 	s->next = 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "lib/mem.h"
 #include "src/catalogue.h"
+#include "src/rng.h"
 
 /* Rows ahead whose parameters are prefetched: enough to cover a miss
  * (about 100 ns) at a few tens of ns a row. */
@@ -26,41 +27,12 @@ static double now(void)
 	return clock_of(CLOCK_MONOTONIC);
 }
 
-static uint64_t mix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n) (Lemire's multiply-shift; the bias is below 2^-32
- * for the sizes here). */
-static inline uint64_t below(uint64_t *s, uint64_t n)
-{
-	return (uint64_t)(((unsigned __int128)mix(s) * n) >> 64);
-}
-
-/* p = 0 .. n-1 in a Fisher-Yates order drawn from *rng. */
-static void shuffled_range(uint32_t *p, size_t n, uint64_t *rng)
-{
-	for (size_t a = 0; a < n; a++)
-		p[a] = (uint32_t)a;
-	for (size_t a = n; a > 1; a--) {
-		size_t b = (size_t)below(rng, a);
-		uint32_t t = p[a - 1];
-		p[a - 1] = p[b];
-		p[b] = t;
-	}
-}
-
 static uint64_t stream(uint64_t seed, uint64_t epoch, uint64_t chunk)
 {
 	uint64_t s = seed ^ 0xD1B54A32D192ED03ull;
 
-	s ^= mix(&s) + epoch * 0x9E3779B97F4A7C15ull;
-	s ^= mix(&s) + chunk * 0xC2B2AE3D27D4EB4Full;
+	s ^= hc_splitmix64(&s) + epoch * 0x9E3779B97F4A7C15ull;
+	s ^= hc_splitmix64(&s) + chunk * 0xC2B2AE3D27D4EB4Full;
 	return s;
 }
 
@@ -176,7 +148,7 @@ static void run_mf_chunk(struct epoch_ctx *c, size_t c0, size_t len,
 		for (uint32_t r = 0; r < nneg; r++) {
 			uint32_t j = 0;
 			for (int t = 0; t < 8; t++) {
-				j = (uint32_t)below(rng, c->nitems);
+				j = (uint32_t)hc_rng_below(rng, c->nitems);
 				if (!in_hist(c->m, u, j))
 					break;
 			}
@@ -222,7 +194,7 @@ static void run_chunk(struct epoch_ctx *c, size_t ci, float *scratch,
 
 	if (len > HC_TRAIN_CHUNK)
 		len = HC_TRAIN_CHUNK;
-	shuffled_range(perm, len, &rng);
+	hc_rng_shuffled_range(perm, len, &rng);
 	if (c->m->kind == HC_MODEL_MF) {
 		run_mf_chunk(c, c0, len, perm, &rng, scratch, neg, &loss, &wsum);
 		len = 0;
@@ -281,14 +253,7 @@ static void shuffle_chunks(struct epoch_ctx *c)
 {
 	uint64_t rng = stream(c->seed, c->epoch, UINT64_MAX);
 
-	for (size_t a = 0; a < c->nchunks; a++)
-		c->order[a] = (uint32_t)a;
-	for (size_t a = c->nchunks; a > 1; a--) {
-		size_t b = (size_t)below(&rng, a);
-		uint32_t t = c->order[a - 1];
-		c->order[a - 1] = c->order[b];
-		c->order[b] = t;
-	}
+	hc_rng_shuffled_range(c->order, c->nchunks, &rng);
 }
 
 /* One pass over the rows c->d holds, c->n of them, in chunks; adds their
@@ -328,13 +293,13 @@ static int run_stream(struct epoch_ctx *c, struct hc_stream *s, long lc,
 		uint64_t rng = stream(seed, c->epoch, UINT64_MAX - 1 - k);
 		size_t n = s->win.nrows;
 
-		shuffled_range(rowmap, n, &rng);
+		hc_rng_shuffled_range(rowmap, n, &rng);
 		c->d = &s->win;
 		c->n = n;
 		c->y = s->win.cols[lc].num;
 		c->w = wc >= 0 ? s->win.cols[wc].num : NULL;
 		c->rowmap = rowmap;
-		c->seed = mix(&rng);
+		c->seed = hc_splitmix64(&rng);
 		rc = run_pass(c, team, loss, wsum);
 		c->seed = seed;
 		if (rc != 0)
