@@ -47,7 +47,6 @@ static inline void hc_hll_add_hash(struct hc_hll *h, uint64_t hash)
 		h->reg[idx] = rank;
 }
 
-/* The cardinality estimate. */
 /* Starts loading the register hash would update (for loops over many
  * values: the add some iterations later then finds it in cache). */
 static inline void hc_hll_prefetch(const struct hc_hll *h, uint64_t hash)
@@ -55,6 +54,7 @@ static inline void hc_hll_prefetch(const struct hc_hll *h, uint64_t hash)
 	__builtin_prefetch(&h->reg[hash >> (64 - h->p)], 1);
 }
 
+/* The cardinality estimate. */
 double hc_hll_estimate(const struct hc_hll *h);
 /* The relative standard error, 1.04 / sqrt(2^p). */
 double hc_hll_rse(const struct hc_hll *h);
