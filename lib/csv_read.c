@@ -543,7 +543,12 @@ static int fill(struct hc_csv_reader *r, struct hc_err *err)
 				skip = 3;
 			r->started = 1;
 		} else {
-			n = hc_in_read(r->in, r->chunk, CHUNK_SIZE, err);
+			/* Whole chunks even from a pipe: a batch is then the
+			 * same rows however the input arrives, and so is any
+			 * result that depends on where batches end (the
+			 * sketches of profile --approx, its switch past
+			 * --memory). */
+			n = hc_in_read_full(r->in, r->chunk, CHUNK_SIZE, err);
 		}
 		if (n < 0)
 			return -1;

@@ -13,7 +13,9 @@
  *   - line numbers are physical lines (a quoted newline counts), and errors
  *     read "FILE:LINE: column 'NAME' (N): what is wrong".
  *
- * Rows come in batches (all the rows that one chunk completed) so that a
+ * Rows come in batches (all the rows that one chunk completed; a chunk is a
+ * whole 1 MiB even from a pipe, so batches do not depend on how the input
+ * arrives) so that a
  * consumer can hand whole batches to threads; hc_csv_next walks them one row
  * at a time for everyone else.  A batch stays valid until the second call
  * that reads after the one that returned it (two batches are filled in
