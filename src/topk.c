@@ -159,6 +159,7 @@ struct hc_topk {
 	uint32_t head, tail; /* smallest and largest count */
 	uint64_t *slot;      /* index: hash << 32 | (counter + 1); 0 = empty */
 	size_t mask;         /* slots - 1 */
+	size_t used;         /* nonzero slots: n, plus stale ones */
 	size_t heap_bytes;   /* heap buffers of long values */
 };
 
@@ -247,7 +248,9 @@ static inline uint32_t slot_ctr(uint64_t s)
 	return (uint32_t)s - 1;
 }
 
-/* The slot holding value, or the empty slot where it would go. */
+/* The slot holding value, or the empty slot where it would go.  A slot
+ * whose counter now holds another value (stale, see index_room) fails the
+ * counter's hash or value compare and is passed over. */
 static size_t index_probe(const struct hc_topk *t, const char *v, size_t len,
 			  uint32_t h)
 {
@@ -261,7 +264,8 @@ static size_t index_probe(const struct hc_topk *t, const char *v, size_t len,
 		if (slot_hash(s) != h)
 			continue;
 		c = &t->ctr[slot_ctr(s)];
-		if (c->len == len && memcmp(ctr_value(c), v, len) == 0)
+		if (c->hash == h && c->len == len &&
+		    memcmp(ctr_value(c), v, len) == 0)
 			return i;
 	}
 }
@@ -275,49 +279,38 @@ static size_t index_empty(const struct hc_topk *t, uint32_t h)
 	return i;
 }
 
-/* Room for need values at most half full; slots carry their hash, so no
- * value is read or hashed again. */
-static int grow_index(struct hc_topk *t, size_t need)
+/* Room for `more` slots to be taken with the index at most half full.
+ * An eviction leaves its victim's slot in place (stale) rather than
+ * finding and removing it, which was a cache miss per eviction; once
+ * taken slots would pass half, the index is rebuilt from the counters'
+ * hashes with at least 8/3 slots per counter, which drops the stale slots
+ * and leaves room for a quarter of its slots' worth of evictions before
+ * the next rebuild (6384 at capacity 10^4: the rebuild's O(slots) is a few
+ * ns per eviction). */
+static int index_room(struct hc_topk *t, size_t more)
 {
-	size_t n = t->slot ? (t->mask + 1) * 2 : INDEX_MIN_SLOTS;
-	uint64_t *ns, *old = t->slot;
-	size_t omask = t->mask;
+	size_t n = INDEX_MIN_SLOTS;
+	uint64_t *ns;
 
-	if (t->slot && need * 2 <= t->mask + 1)
+	if (t->slot && 2 * (t->used + more) <= t->mask + 1)
 		return 0;
-	while (n < need * 2)
+	while (n * 3 < (t->n + more) * 8)
 		n *= 2;
-	if (!(ns = hc_calloc(n, sizeof(*ns))))
-		return -1;
+	if (t->slot && n == t->mask + 1) {
+		ns = t->slot;
+		memset(ns, 0, n * sizeof(*ns));
+	} else {
+		if (!(ns = hc_calloc(n, sizeof(*ns))))
+			return -1;
+		hc_free(t->slot);
+	}
 	t->slot = ns;
 	t->mask = n - 1;
-	for (size_t i = 0; old && i <= omask; i++)
-		if (old[i])
-			ns[index_empty(t, slot_hash(old[i]))] = old[i];
-	hc_free(old);
+	for (uint32_t x = 0; x < t->n; x++)
+		ns[index_empty(t, t->ctr[x].hash)] =
+			(uint64_t)t->ctr[x].hash << 32 | (x + 1);
+	t->used = t->n;
 	return 0;
-}
-
-/* Removes x's slot, shifting later slots of the run back so that every
- * probe still ends at the first empty slot (Knuth 6.4, Algorithm R). */
-static void index_remove(struct hc_topk *t, uint32_t x)
-{
-	size_t i = t->ctr[x].hash & t->mask, j, k;
-
-	while (t->slot[i] != ((uint64_t)t->ctr[x].hash << 32 | (x + 1)))
-		i = (i + 1) & t->mask;
-	for (j = i;;) {
-		j = (j + 1) & t->mask;
-		if (t->slot[j] == 0)
-			break;
-		k = slot_hash(t->slot[j]) & t->mask;
-		/* slot j stays if its home k lies cyclically in (i, j] */
-		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-			continue;
-		t->slot[i] = t->slot[j];
-		i = j;
-	}
-	t->slot[i] = 0;
 }
 
 /* ---- the stream summary ---------------------------------------------- */
@@ -482,7 +475,7 @@ static int append_desc(struct hc_topk *t, const char *v, size_t len,
 	size_t i;
 
 	if (len > UINT32_MAX || grow_counters(t, t->n + 1) != 0 ||
-	    grow_index(t, t->n + 1) != 0)
+	    index_room(t, 1) != 0)
 		return -1;
 	h = (uint32_t)XXH3_64bits(v, len);
 	i = index_probe(t, v, len, h);
@@ -495,6 +488,7 @@ static int append_desc(struct hc_topk *t, const char *v, size_t len,
 	t->ctr[x].error = error;
 	t->ctr[x].hash = h;
 	t->slot[i] = (uint64_t)h << 32 | (x + 1);
+	t->used++;
 	b = t->head;
 	if (b == NIL || t->bk[b].count != count) {
 		b = bucket_new(t, count);
@@ -542,27 +536,19 @@ void hc_topk_free(struct hc_topk *t)
 	hc_free(t);
 }
 
-/* Starts loading the index slot the next eviction removes (its victim,
- * the head bucket's first member, is usually a counter just used, so in
- * cache): finding that slot was the slowest step of an add. */
-static inline void prefetch_victim(const struct hc_topk *t)
-{
-	uint32_t x = t->bk[t->head].first;
-
-	__builtin_prefetch(&t->slot[t->ctr[x].hash & t->mask]);
-}
-
-/* The value, not held, takes over a counter of the minimum count. */
+/* The value, not held, takes over a counter of the minimum count; i is
+ * the empty index slot its probe ended at.  The victim's own slot stays,
+ * stale (index_room). */
 static int evict(struct hc_topk *t, const char *value, size_t len, uint32_t h,
-		 uint64_t w)
+		 size_t i, uint64_t w)
 {
 	uint32_t b = t->head, x = t->bk[b].first;
 
 	if (value_store(t, x, value, len) != 0)
 		return -1;
-	index_remove(t, x); /* by the old hash, still in ctr[x] */
 	t->ctr[x].hash = h;
-	t->slot[index_empty(t, h)] = (uint64_t)h << 32 | (x + 1);
+	t->slot[i] = (uint64_t)h << 32 | (x + 1);
+	t->used++;
 	t->ctr[x].error = t->bk[b].count;
 	increment(t, x, w);
 	return 0;
@@ -602,8 +588,8 @@ int hc_topk_add_hashed(struct hc_topk *t, const char *value, size_t len,
 	if (w == 0)
 		return 0;
 	if (len > UINT32_MAX ||
-	    (t->n < t->capacity && (grow_counters(t, t->n + 1) != 0 ||
-				    grow_index(t, t->n + 1) != 0)))
+	    (t->n < t->capacity && grow_counters(t, t->n + 1) != 0) ||
+	    index_room(t, 1) != 0)
 		return -1;
 	h = (uint32_t)hash;
 	i = index_probe(t, value, len, h);
@@ -618,13 +604,12 @@ int hc_topk_add_hashed(struct hc_topk *t, const char *value, size_t len,
 		t->ctr[x].error = 0;
 		t->ctr[x].hash = h;
 		t->slot[i] = (uint64_t)h << 32 | (x + 1);
+		t->used++;
 		place(t, x, NIL, w);
-	} else if (evict(t, value, len, h, w) != 0) {
+	} else if (evict(t, value, len, h, i, w) != 0) {
 		return -1;
 	}
 	t->total = sat_add(t->total, w);
-	if (t->n == t->capacity)
-		prefetch_victim(t);
 	return 0;
 }
 
@@ -966,7 +951,7 @@ struct hc_topk *hc_topk_deserialize(struct hc_cursor *c, struct hc_err *err)
 	if (!(t = hc_topk_new(cap, err)))
 		return NULL;
 	t->total = total;
-	if (grow_counters(t, n) != 0 || grow_index(t, n) != 0) {
+	if (grow_counters(t, n) != 0 || index_room(t, n) != 0) {
 		hc_err_nomem(err);
 		goto free_t;
 	}
