@@ -162,7 +162,8 @@ int hc_profile_is_null(const struct hc_profile *p, const char *s, size_t len)
 	if (len == 0)
 		return 1;
 	for (size_t i = 0; i < p->o.nnulls; i++)
-		if (p->nlen[i] == len && memcmp(p->nulls[i], s, len) == 0)
+		if (p->nlen[i] == len && p->nulls[i][0] == s[0] &&
+		    memcmp(p->nulls[i], s, len) == 0)
 			return 1;
 	return 0;
 }

@@ -19,6 +19,7 @@
 
 struct hc_stage_ent {
 	uint64_t hash;  /* XXH3_64bits of the value */
+	unsigned char key[16]; /* its first min(len, 16) bytes */
 	uint32_t off;   /* the value: b->buf + off, len bytes (its first row) */
 	uint32_t len;
 	uint32_t count; /* rows of the batch with this value */
