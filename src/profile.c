@@ -326,7 +326,9 @@ static int add_exact(struct hc_profile *p, struct hc_colprof *c,
  * counts (profile_stage.h) and absorbs each once, in order of first row,
  * with the same pipeline over them: the Space-Saving index slot, then its
  * counter, and the HyperLogLog register are prefetched.  On the 10M-row
- * mixed file (--approx) this took the CPU time from 10.5 to ... s. */
+ * mixed file (--approx, 2 threads, a loaded machine) it took the CPU
+ * time from 10.7 to 8.6 s: a batch of 12500 rows holds about a third as
+ * many distinct values as rows, over the 12 columns. */
 static int add_approx(struct hc_profile *p, struct hc_colprof *c,
 		      const struct hc_csv_batch *b, size_t col)
 {

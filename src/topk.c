@@ -20,8 +20,13 @@
  *   index     open addressing with linear probing, from the value's XXH3
  *             hash to its counter: 8-byte slots of (low 32 bits of the
  *             hash, counter + 1), 0 = empty, at most half full.  An evicted
- *             value's slot is removed by backward shifting, so the index
- *             holds exactly the n held values and needs no tombstones.
+ *             value's slot stays behind, stale: it names a counter that
+ *             now holds another value, which the counter's hash and bytes
+ *             tell apart, so a probe passes over it.  Once live and stale
+ *             slots would pass half the table, it is rebuilt from the
+ *             counters' hashes (index_room), with at least 8/3 slots per
+ *             counter.  (Removing the victim's slot by backward shifting,
+ *             as before, cost a cache miss per eviction to find it.)
  *   buckets   the paper's "stream summary": one bucket per distinct count,
  *             doubly linked in increasing count order (head = the minimum,
  *             tail = the maximum), each with its members and their number.
@@ -46,7 +51,7 @@
  *
  * The values live in the counters rather than in the hash table's nodes,
  * and the table is lib/strmap.h's layout (hash and id per slot) plus
- * deletion, which strmap does not have: an earlier version kept values in
+ * stale slots and rebuilds: an earlier version kept values in
  * a struct hc_strmap and rebuilt it once stale (evicted) keys outnumbered
  * the held ones; rebuilding and the extra cache misses of map, ids and
  * arena made it 105 ns per add on the benchmark below, against about 50
@@ -83,9 +88,13 @@
  * capacity 10^4, the values laid out one after the other as a parser
  * hands them over: 17 to 23 M adds/s (44 to 58 ns of CPU time per add;
  * XXH3 alone takes 2.5), Zipf(1.2) 24 to 27 M/s, on the 2-vCPU AMD EPYC
- * build VM with a load average near 10, so with noise.  Most of the time
- * is two index cache misses per eviction (the probe for the new value and
- * finding the victim's slot).  Weighted adds of 10^6 distinct values in
+ * build VM with a load average near 10, so with noise; that was with the
+ * victim's slot removed at once, a second index cache miss per eviction
+ * that stale slots avoid.  In `profile --approx` on the 10M-row mixed
+ * benchmark file, stale slots, the prefetch of the victim after next
+ * (prefetch_victims) and hc_memeq's compares took the top-k share of the
+ * time from about 40% to 30%, with a batch's values already collapsed to
+ * weighted adds by profile.  Weighted adds of 10^6 distinct values in
  * descending or random order of weight (profile's switch from exact
  * counts): 260 and 380 ns each, value formatting included.
  *
