@@ -94,17 +94,16 @@ static inline void count(struct hc_stage *s, const struct hc_csv_batch *b,
 }
 
 int hc_stage_fill(struct hc_stage *s, const struct hc_csv_batch *b,
-		  size_t col)
+		  size_t col, size_t first, size_t n)
 {
 	uint64_t h[RING];
-	size_t n = b->nrows;
 
 	clear(s);
 	if (reserve(s, n) != 0)
 		return -1;
 	for (size_t i = 0; i < n + AHEAD; i++) {
 		if (i < n) {
-			size_t f = i * b->ncols + col;
+			size_t f = (first + i) * b->ncols + col;
 			uint64_t hh = XXH3_64bits(b->buf + b->off[f], b->len[f]);
 			h[i & (RING - 1)] = hh;
 			__builtin_prefetch(&s->slot[hh & s->mask]);
@@ -116,7 +115,7 @@ int hc_stage_fill(struct hc_stage *s, const struct hc_csv_batch *b,
 		}
 		if (i >= AHEAD) {
 			size_t r = i - AHEAD;
-			count(s, b, (uint32_t)(r * b->ncols + col),
+			count(s, b, (uint32_t)((first + r) * b->ncols + col),
 			      h[r & (RING - 1)]);
 		}
 	}

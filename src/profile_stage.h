@@ -33,10 +33,18 @@ struct hc_stage {
 	size_t n, cap;
 };
 
-/* Fills s with the distinct values of column col of batch b (s's previous
- * contents dropped).  0, or -1 (out of memory; s is then empty). */
+/* Rows a stage takes at once: callers cut larger batches (a 1 MiB batch
+ * of one-byte fields has half a million rows) into pieces of this many,
+ * so a stage holds at most 40 bytes of entries and 8 of index per row of
+ * it, about 800 KB; the benchmark file's batches (12500 rows) stay
+ * whole. */
+#define HC_STAGE_MAX_ROWS 16384
+
+/* Fills s with the distinct values of column col of rows [first, first +
+ * n) of batch b, n <= HC_STAGE_MAX_ROWS (s's previous contents dropped).
+ * 0, or -1 (out of memory; s is then empty). */
 int hc_stage_fill(struct hc_stage *s, const struct hc_csv_batch *b,
-		  size_t col);
+		  size_t col, size_t first, size_t n);
 void hc_stage_release(struct hc_stage *s);
 
 #endif

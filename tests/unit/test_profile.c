@@ -492,7 +492,7 @@ START_TEST(stage_counts)
 	const char **ptr = calloc(5000, sizeof(*ptr));
 
 	make_batch(&b, 11, 1, cells);
-	ck_assert_int_eq(hc_stage_fill(&st, &b, 0), 0);
+	ck_assert_int_eq(hc_stage_fill(&st, &b, 0, 0, 11), 0);
 	ck_assert_uint_eq(st.n, 6);
 	for (size_t e = 0; e < st.n; e++) {
 		ck_assert_uint_eq(st.ent[e].len, strlen(want[e]));
@@ -502,9 +502,13 @@ START_TEST(stage_counts)
 	free_batch(&b);
 
 	make_batch(&b, 2, 2, two); /* column 0 of 2 */
-	ck_assert_int_eq(hc_stage_fill(&st, &b, 0), 0);
+	ck_assert_int_eq(hc_stage_fill(&st, &b, 0, 0, 2), 0);
 	ck_assert_uint_eq(st.n, 1);
 	ck_assert_uint_eq(st.ent[0].count, 2);
+	ck_assert_int_eq(hc_stage_fill(&st, &b, 1, 1, 1), 0); /* row 1 only */
+	ck_assert_uint_eq(st.n, 1);
+	ck_assert_uint_eq(st.ent[0].count, 1);
+	ck_assert_mem_eq(b.buf + st.ent[0].off, "skip", 4);
 	free_batch(&b);
 
 	ck_assert_ptr_nonnull(many);
@@ -513,11 +517,11 @@ START_TEST(stage_counts)
 		ptr[i] = many[i];
 	}
 	make_batch(&b, 5000, 1, ptr);
-	ck_assert_int_eq(hc_stage_fill(&st, &b, 0), 0);
+	ck_assert_int_eq(hc_stage_fill(&st, &b, 0, 0, 5000), 0);
 	ck_assert_uint_eq(st.n, 1700);
 	for (size_t e = 0; e < st.n; e++)
 		ck_assert_uint_eq(st.ent[e].count, e < 5000 - 2 * 1700 ? 3 : 2);
-	ck_assert_int_eq(hc_stage_fill(&st, &b, 0), 0); /* memset path */
+	ck_assert_int_eq(hc_stage_fill(&st, &b, 0, 0, 5000), 0); /* memset */
 	ck_assert_uint_eq(st.n, 1700);
 	ck_assert_uint_eq(st.ent[0].count, 3);
 	free_batch(&b);
@@ -548,10 +552,13 @@ START_TEST(approx_weighted_equals_exact)
 	pa = hc_profile_new(&o, 3, (const char *const *)names3, &err);
 	ck_assert_ptr_nonnull(pe);
 	ck_assert_ptr_nonnull(pa);
-	for (unsigned from = 0; from < 30000; from += 7500) {
+	/* batches of 7500 rows, then one past HC_STAGE_MAX_ROWS (cut) */
+	for (unsigned from = 0; from < 15000; from += 7500) {
 		feed(pe, from, from + 7500, 500);
 		feed(pa, from, from + 7500, 500);
 	}
+	feed(pe, 15000, 15000 + HC_STAGE_MAX_ROWS + 1000, 500);
+	feed(pa, 15000, 15000 + HC_STAGE_MAX_ROWS + 1000, 500);
 	de = hc_profile_report(pe, &err);
 	da = hc_profile_report(pa, &err);
 	ck_assert_ptr_nonnull(de);
