@@ -11,6 +11,14 @@
  *     either way, so the switch loses nothing;
  *   - Welford moments and a KLL sketch of numeric values, byte lengths;
  *   - with a target, per-value target sums (exact mode only).
+ * An approximate column collapses each batch to its distinct values and
+ * feeds each to its sketches once, with its count as the weight (see
+ * profile_stage.h); the sketches' bounds hold for weighted adds.  The
+ * Space-Saving counts and KLL quantiles then depend on where batches
+ * start (as the moment a column leaves exact counting always has), not
+ * on the number of threads: a file gives the same report every time, a
+ * pipe (whose reads can split batches differently) answers within the
+ * same bounds.
  * Profiles serialise and merge, so shards profiled apart and merged give
  * the whole file's result: exactly while exact, within the sketches'
  * bounds once approximate.

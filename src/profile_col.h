@@ -12,6 +12,7 @@
 #include "src/coltype.h"
 #include "src/hll.h"
 #include "src/profile.h"
+#include "src/profile_stage.h"
 #include "src/quantile.h"
 #include "src/topk.h"
 
@@ -41,6 +42,7 @@ struct hc_colprof {
 	struct hc_hll hll;
 	struct hc_topk *topk;
 	struct hc_quantile *q;
+	struct hc_stage stage;    /* a batch's distinct values (add_column) */
 };
 
 struct hc_profile {

@@ -20,8 +20,13 @@
  *   index     open addressing with linear probing, from the value's XXH3
  *             hash to its counter: 8-byte slots of (low 32 bits of the
  *             hash, counter + 1), 0 = empty, at most half full.  An evicted
- *             value's slot is removed by backward shifting, so the index
- *             holds exactly the n held values and needs no tombstones.
+ *             value's slot stays behind, stale: it names a counter that
+ *             now holds another value, which the counter's hash and bytes
+ *             tell apart, so a probe passes over it.  Once live and stale
+ *             slots would pass half the table, it is rebuilt from the
+ *             counters' hashes (index_room), with at least 8/3 slots per
+ *             counter.  (Removing the victim's slot by backward shifting,
+ *             as before, cost a cache miss per eviction to find it.)
  *   buckets   the paper's "stream summary": one bucket per distinct count,
  *             doubly linked in increasing count order (head = the minimum,
  *             tail = the maximum), each with its members and their number.
@@ -46,7 +51,7 @@
  *
  * The values live in the counters rather than in the hash table's nodes,
  * and the table is lib/strmap.h's layout (hash and id per slot) plus
- * deletion, which strmap does not have: an earlier version kept values in
+ * stale slots and rebuilds: an earlier version kept values in
  * a struct hc_strmap and rebuilt it once stale (evicted) keys outnumbered
  * the held ones; rebuilding and the extra cache misses of map, ids and
  * arena made it 105 ns per add on the benchmark below, against about 50
@@ -83,9 +88,13 @@
  * capacity 10^4, the values laid out one after the other as a parser
  * hands them over: 17 to 23 M adds/s (44 to 58 ns of CPU time per add;
  * XXH3 alone takes 2.5), Zipf(1.2) 24 to 27 M/s, on the 2-vCPU AMD EPYC
- * build VM with a load average near 10, so with noise.  Most of the time
- * is two index cache misses per eviction (the probe for the new value and
- * finding the victim's slot).  Weighted adds of 10^6 distinct values in
+ * build VM with a load average near 10, so with noise; that was with the
+ * victim's slot removed at once, a second index cache miss per eviction
+ * that stale slots avoid.  In `profile --approx` on the 10M-row mixed
+ * benchmark file, stale slots, the prefetch of the victim after next
+ * (prefetch_victims) and hc_memeq's compares took the top-k share of the
+ * time from about 40% to 30%, with a batch's values already collapsed to
+ * weighted adds by profile.  Weighted adds of 10^6 distinct values in
  * descending or random order of weight (profile's switch from exact
  * counts): 260 and 380 ns each, value formatting included.
  *
@@ -115,6 +124,7 @@
 #include <xxhash.h>
 
 #include "lib/mem.h"
+#include "lib/memeq.h"
 
 #define NIL UINT32_MAX
 #define MAX_CAPACITY ((size_t)1 << 24)
@@ -159,6 +169,7 @@ struct hc_topk {
 	uint32_t head, tail; /* smallest and largest count */
 	uint64_t *slot;      /* index: hash << 32 | (counter + 1); 0 = empty */
 	size_t mask;         /* slots - 1 */
+	size_t used;         /* nonzero slots: n, plus stale ones */
 	size_t heap_bytes;   /* heap buffers of long values */
 };
 
@@ -247,7 +258,9 @@ static inline uint32_t slot_ctr(uint64_t s)
 	return (uint32_t)s - 1;
 }
 
-/* The slot holding value, or the empty slot where it would go. */
+/* The slot holding value, or the empty slot where it would go.  A slot
+ * whose counter now holds another value (stale, see index_room) fails the
+ * counter's hash or value compare and is passed over. */
 static size_t index_probe(const struct hc_topk *t, const char *v, size_t len,
 			  uint32_t h)
 {
@@ -261,7 +274,8 @@ static size_t index_probe(const struct hc_topk *t, const char *v, size_t len,
 		if (slot_hash(s) != h)
 			continue;
 		c = &t->ctr[slot_ctr(s)];
-		if (c->len == len && memcmp(ctr_value(c), v, len) == 0)
+		if (c->hash == h && c->len == len &&
+		    hc_memeq(ctr_value(c), v, len))
 			return i;
 	}
 }
@@ -275,49 +289,38 @@ static size_t index_empty(const struct hc_topk *t, uint32_t h)
 	return i;
 }
 
-/* Room for need values at most half full; slots carry their hash, so no
- * value is read or hashed again. */
-static int grow_index(struct hc_topk *t, size_t need)
+/* Room for `more` slots to be taken with the index at most half full.
+ * An eviction leaves its victim's slot in place (stale) rather than
+ * finding and removing it, which was a cache miss per eviction; once
+ * taken slots would pass half, the index is rebuilt from the counters'
+ * hashes with at least 8/3 slots per counter, which drops the stale slots
+ * and leaves room for a quarter of its slots' worth of evictions before
+ * the next rebuild (6384 at capacity 10^4: the rebuild's O(slots) is a few
+ * ns per eviction). */
+static int index_room(struct hc_topk *t, size_t more)
 {
-	size_t n = t->slot ? (t->mask + 1) * 2 : INDEX_MIN_SLOTS;
-	uint64_t *ns, *old = t->slot;
-	size_t omask = t->mask;
+	size_t n = INDEX_MIN_SLOTS;
+	uint64_t *ns;
 
-	if (t->slot && need * 2 <= t->mask + 1)
+	if (t->slot && 2 * (t->used + more) <= t->mask + 1)
 		return 0;
-	while (n < need * 2)
+	while (n * 3 < (t->n + more) * 8)
 		n *= 2;
-	if (!(ns = hc_calloc(n, sizeof(*ns))))
-		return -1;
+	if (t->slot && n == t->mask + 1) {
+		ns = t->slot;
+		memset(ns, 0, n * sizeof(*ns));
+	} else {
+		if (!(ns = hc_calloc(n, sizeof(*ns))))
+			return -1;
+		hc_free(t->slot);
+	}
 	t->slot = ns;
 	t->mask = n - 1;
-	for (size_t i = 0; old && i <= omask; i++)
-		if (old[i])
-			ns[index_empty(t, slot_hash(old[i]))] = old[i];
-	hc_free(old);
+	for (uint32_t x = 0; x < t->n; x++)
+		ns[index_empty(t, t->ctr[x].hash)] =
+			(uint64_t)t->ctr[x].hash << 32 | (x + 1);
+	t->used = t->n;
 	return 0;
-}
-
-/* Removes x's slot, shifting later slots of the run back so that every
- * probe still ends at the first empty slot (Knuth 6.4, Algorithm R). */
-static void index_remove(struct hc_topk *t, uint32_t x)
-{
-	size_t i = t->ctr[x].hash & t->mask, j, k;
-
-	while (t->slot[i] != ((uint64_t)t->ctr[x].hash << 32 | (x + 1)))
-		i = (i + 1) & t->mask;
-	for (j = i;;) {
-		j = (j + 1) & t->mask;
-		if (t->slot[j] == 0)
-			break;
-		k = slot_hash(t->slot[j]) & t->mask;
-		/* slot j stays if its home k lies cyclically in (i, j] */
-		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-			continue;
-		t->slot[i] = t->slot[j];
-		i = j;
-	}
-	t->slot[i] = 0;
 }
 
 /* ---- the stream summary ---------------------------------------------- */
@@ -482,7 +485,7 @@ static int append_desc(struct hc_topk *t, const char *v, size_t len,
 	size_t i;
 
 	if (len > UINT32_MAX || grow_counters(t, t->n + 1) != 0 ||
-	    grow_index(t, t->n + 1) != 0)
+	    index_room(t, 1) != 0)
 		return -1;
 	h = (uint32_t)XXH3_64bits(v, len);
 	i = index_probe(t, v, len, h);
@@ -495,6 +498,7 @@ static int append_desc(struct hc_topk *t, const char *v, size_t len,
 	t->ctr[x].error = error;
 	t->ctr[x].hash = h;
 	t->slot[i] = (uint64_t)h << 32 | (x + 1);
+	t->used++;
 	b = t->head;
 	if (b == NIL || t->bk[b].count != count) {
 		b = bucket_new(t, count);
@@ -542,30 +546,35 @@ void hc_topk_free(struct hc_topk *t)
 	hc_free(t);
 }
 
-/* Starts loading the index slot the next eviction removes (its victim,
- * the head bucket's first member, is usually a counter just used, so in
- * cache): finding that slot was the slowest step of an add. */
-static inline void prefetch_victim(const struct hc_topk *t)
-{
-	uint32_t x = t->bk[t->head].first;
-
-	__builtin_prefetch(&t->slot[t->ctr[x].hash & t->mask]);
-}
-
-/* The value, not held, takes over a counter of the minimum count. */
+/* The value, not held, takes over a counter of the minimum count; i is
+ * the empty index slot its probe ended at.  The victim's own slot stays,
+ * stale (index_room). */
 static int evict(struct hc_topk *t, const char *value, size_t len, uint32_t h,
-		 uint64_t w)
+		 size_t i, uint64_t w)
 {
 	uint32_t b = t->head, x = t->bk[b].first;
 
 	if (value_store(t, x, value, len) != 0)
 		return -1;
-	index_remove(t, x); /* by the old hash, still in ctr[x] */
 	t->ctr[x].hash = h;
-	t->slot[index_empty(t, h)] = (uint64_t)h << 32 | (x + 1);
+	t->slot[i] = (uint64_t)h << 32 | (x + 1);
+	t->used++;
 	t->ctr[x].error = t->bk[b].count;
 	increment(t, x, w);
 	return 0;
+}
+
+/* Starts loading the counter the eviction after next takes over (the
+ * head bucket's second member): victims have mostly sat untouched since
+ * they reached the minimum, and storing the new value in the victim was
+ * the slowest step of an eviction.  The next victim's line was requested
+ * by the previous call in the same way, so reading its link is cheap. */
+static inline void prefetch_victims(const struct hc_topk *t)
+{
+	uint32_t y = t->bk[t->head].first, z = t->ctr[y].next;
+
+	if (z != NIL)
+		__builtin_prefetch(&t->ctr[z]);
 }
 
 /* Counts w occurrences of value (w = 0 does nothing).  Every allocation
@@ -602,8 +611,8 @@ int hc_topk_add_hashed(struct hc_topk *t, const char *value, size_t len,
 	if (w == 0)
 		return 0;
 	if (len > UINT32_MAX ||
-	    (t->n < t->capacity && (grow_counters(t, t->n + 1) != 0 ||
-				    grow_index(t, t->n + 1) != 0)))
+	    (t->n < t->capacity && grow_counters(t, t->n + 1) != 0) ||
+	    index_room(t, 1) != 0)
 		return -1;
 	h = (uint32_t)hash;
 	i = index_probe(t, value, len, h);
@@ -618,13 +627,14 @@ int hc_topk_add_hashed(struct hc_topk *t, const char *value, size_t len,
 		t->ctr[x].error = 0;
 		t->ctr[x].hash = h;
 		t->slot[i] = (uint64_t)h << 32 | (x + 1);
+		t->used++;
 		place(t, x, NIL, w);
-	} else if (evict(t, value, len, h, w) != 0) {
+	} else if (evict(t, value, len, h, i, w) != 0) {
 		return -1;
 	}
 	t->total = sat_add(t->total, w);
 	if (t->n == t->capacity)
-		prefetch_victim(t);
+		prefetch_victims(t);
 	return 0;
 }
 
@@ -966,7 +976,7 @@ struct hc_topk *hc_topk_deserialize(struct hc_cursor *c, struct hc_err *err)
 	if (!(t = hc_topk_new(cap, err)))
 		return NULL;
 	t->total = total;
-	if (grow_counters(t, n) != 0 || grow_index(t, n) != 0) {
+	if (grow_counters(t, n) != 0 || index_room(t, n) != 0) {
 		hc_err_nomem(err);
 		goto free_t;
 	}

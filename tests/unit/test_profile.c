@@ -8,10 +8,12 @@
 
 #include "lib/buf.h"
 #include "lib/mem.h"
+#include "lib/memeq.h"
 #include "lib/report.h"
 #include "src/coltype.h"
 #include "src/hll.h"
 #include "src/profile.h"
+#include "src/profile_stage.h"
 #include "helpers.h"
 #include "suites.h"
 
@@ -444,6 +446,147 @@ START_TEST(merge_mismatch)
 }
 END_TEST
 
+/* ---- a batch's distinct values (profile_stage.h) ----------------------- */
+
+/* hc_memeq against memcmp: every length to 40, a difference at every
+ * position (the overlapping loads must cover each byte). */
+START_TEST(memeq_every_byte)
+{
+	unsigned char a[48], b[48];
+
+	for (size_t i = 0; i < sizeof(a); i++)
+		a[i] = b[i] = (unsigned char)(i * 37 + 1);
+	for (size_t n = 0; n <= 40; n++) {
+		ck_assert(hc_memeq(a, b, n));
+		for (size_t k = 0; k < n; k++) {
+			b[k] ^= 0x80;
+			ck_assert_msg(!hc_memeq(a, b, n), "n %zu, byte %zu", n, k);
+			b[k] ^= 0x80;
+		}
+		b[n] ^= 1; /* a byte past n does not count */
+		ck_assert(hc_memeq(a, b, n));
+		b[n] ^= 1;
+	}
+}
+END_TEST
+
+/* Distinct values in order of first row with their counts, values past
+ * the 16 bytes kept in an entry (and sharing those 16), the empty value;
+ * then a second, smaller batch into the same stage (cleared slot by slot)
+ * and a large one (cleared at once). */
+START_TEST(stage_counts)
+{
+	static const char *const cells[] = {
+		"b", "a", "b", "", "0123456789abcdefX", "0123456789abcdefY",
+		"a", "0123456789abcdefX", "", "b", "0123456789abcdef",
+	};
+	static const char *const want[] = {
+		"b", "a", "", "0123456789abcdefX", "0123456789abcdefY",
+		"0123456789abcdef",
+	};
+	static const uint32_t want_n[] = {3, 2, 2, 2, 1, 1};
+	struct hc_stage st = {0};
+	struct hc_csv_batch b;
+	const char *two[] = {"x", "skip", "x", "skip"};
+	char (*many)[16] = calloc(5000, 16);
+	const char **ptr = calloc(5000, sizeof(*ptr));
+
+	make_batch(&b, 11, 1, cells);
+	ck_assert_int_eq(hc_stage_fill(&st, &b, 0, 0, 11), 0);
+	ck_assert_uint_eq(st.n, 6);
+	for (size_t e = 0; e < st.n; e++) {
+		ck_assert_uint_eq(st.ent[e].len, strlen(want[e]));
+		ck_assert_mem_eq(b.buf + st.ent[e].off, want[e], st.ent[e].len);
+		ck_assert_uint_eq(st.ent[e].count, want_n[e]);
+	}
+	free_batch(&b);
+
+	make_batch(&b, 2, 2, two); /* column 0 of 2 */
+	ck_assert_int_eq(hc_stage_fill(&st, &b, 0, 0, 2), 0);
+	ck_assert_uint_eq(st.n, 1);
+	ck_assert_uint_eq(st.ent[0].count, 2);
+	ck_assert_int_eq(hc_stage_fill(&st, &b, 1, 1, 1), 0); /* row 1 only */
+	ck_assert_uint_eq(st.n, 1);
+	ck_assert_uint_eq(st.ent[0].count, 1);
+	ck_assert_mem_eq(b.buf + st.ent[0].off, "skip", 4);
+	free_batch(&b);
+
+	ck_assert_ptr_nonnull(many);
+	for (size_t i = 0; i < 5000; i++) {
+		snprintf(many[i], 16, "v%zu", i % 1700);
+		ptr[i] = many[i];
+	}
+	make_batch(&b, 5000, 1, ptr);
+	ck_assert_int_eq(hc_stage_fill(&st, &b, 0, 0, 5000), 0);
+	ck_assert_uint_eq(st.n, 1700);
+	for (size_t e = 0; e < st.n; e++)
+		ck_assert_uint_eq(st.ent[e].count, e < 5000 - 2 * 1700 ? 3 : 2);
+	ck_assert_int_eq(hc_stage_fill(&st, &b, 0, 0, 5000), 0); /* memset */
+	ck_assert_uint_eq(st.n, 1700);
+	ck_assert_uint_eq(st.ent[0].count, 3);
+	free_batch(&b);
+	hc_stage_release(&st);
+	free(ptr);
+	free(many);
+}
+END_TEST
+
+/* An approximate profile of fewer distinct values than Space-Saving's
+ * capacity, fed a batch at a time (each collapsed to weighted values),
+ * reports the exact profile's counts, nulls, types, lengths and moments. */
+START_TEST(approx_weighted_equals_exact)
+{
+	struct hc_profile_opts o = opts();
+	struct hc_profile *pe, *pa;
+	struct hc_err err = {0};
+	cJSON *de, *da;
+	static const char *const paths[] = {
+		"rows", "nulls", "type_mismatch_share", "length.min", "length.mean",
+		"length.max", "numeric.min", "numeric.max", "numeric.mean",
+		"top.0.count", "top.1.count", "top.2.count", "top.3.count",
+		"top.4.count", "top.0.error", "top.4.error",
+	};
+
+	pe = hc_profile_new(&o, 3, (const char *const *)names3, &err);
+	o.approx = 1;
+	pa = hc_profile_new(&o, 3, (const char *const *)names3, &err);
+	ck_assert_ptr_nonnull(pe);
+	ck_assert_ptr_nonnull(pa);
+	/* batches of 7500 rows, then one past HC_STAGE_MAX_ROWS (cut) */
+	for (unsigned from = 0; from < 15000; from += 7500) {
+		feed(pe, from, from + 7500, 500);
+		feed(pa, from, from + 7500, 500);
+	}
+	feed(pe, 15000, 15000 + HC_STAGE_MAX_ROWS + 1000, 500);
+	feed(pa, 15000, 15000 + HC_STAGE_MAX_ROWS + 1000, 500);
+	de = hc_profile_report(pe, &err);
+	da = hc_profile_report(pa, &err);
+	ck_assert_ptr_nonnull(de);
+	ck_assert_ptr_nonnull(da);
+	for (size_t j = 0; j < 3; j++) {
+		for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+			const cJSON *ve = hc_report_get(col_of(de, j), paths[i]);
+			const cJSON *va = hc_report_get(col_of(da, j), paths[i]);
+			if (!ve || !cJSON_IsNumber(ve)) {
+				ck_assert_msg(!va || !cJSON_IsNumber(va),
+					      "column %zu: %s", j, paths[i]);
+				continue;
+			}
+			ck_assert_msg(va && cJSON_IsNumber(va) &&
+					      fabs(va->valuedouble - ve->valuedouble) <=
+						      1e-9 * fabs(ve->valuedouble),
+				      "column %zu: %s", j, paths[i]);
+		}
+		ck_assert_str_eq(str_at(col_of(da, j), "top.0.value"),
+				 str_at(col_of(de, j), "top.0.value"));
+	}
+	cJSON_Delete(de);
+	cJSON_Delete(da);
+	hc_profile_free(pe);
+	hc_profile_free(pa);
+}
+END_TEST
+
 Suite *suite_profile(void)
 {
 	Suite *s = suite_create("profile");
@@ -457,6 +600,9 @@ Suite *suite_profile(void)
 	tcase_add_test(tc, budget_switches_to_sketches);
 	tcase_add_test(tc, target_and_advice);
 	tcase_add_test(tc, merge_mismatch);
+	tcase_add_test(tc, memeq_every_byte);
+	tcase_add_test(tc, stage_counts);
+	tcase_add_test(tc, approx_weighted_equals_exact);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -931,6 +931,59 @@ END_TEST
  * keeping every value would take 14 MB.  Measured: 10944 bytes with
  * 13-byte values (64-byte counters holding values up to 32 bytes, 24-byte
  * buckets, an index at most half full); the bound allows twice that. */
+/* Evictions leave the victim's index slot behind (stale) and rebuild
+ * the index past half full: a stale slot must never be taken for its
+ * counter's new value, and every held value must stay findable. */
+START_TEST(stale_index_slots)
+{
+	struct hc_topk *t = new_topk(1);
+	struct hc_topk_item it[50], again[50];
+	size_t n;
+
+	/* capacity 1: "a"'s slot is stale once "b" has its counter */
+	ck_assert_int_eq(hc_topk_add(t, "a", 1, 1), 0);
+	ck_assert_int_eq(hc_topk_add(t, "b", 1, 1), 0);
+	ck_assert_int_eq(hc_topk_add(t, "a", 1, 1), 0);
+	ck_assert_uint_eq(hc_topk_top(t, 1, it), 1);
+	ck_assert_mem_eq(it[0].value, "a", 1);
+	REQUIRE(it[0].count == 3 && it[0].error == 2);
+	ck_assert_int_eq(hc_topk_add(t, "b", 1, 1), 0);
+	ck_assert_uint_eq(hc_topk_top(t, 1, it), 1);
+	ck_assert_mem_eq(it[0].value, "b", 1);
+	REQUIRE(it[0].count == 4 && it[0].error == 3);
+	hc_topk_free(t);
+
+	/* 10^5 adds cycling over 1000 values at capacity 50: nearly all
+	 * evictions, hundreds of rebuilds; then each held value, added once
+	 * more, is found (its count rises by one, nothing is evicted) */
+	t = new_topk(50);
+	for (size_t i = 0; i < 100000; i++) {
+		char v[24];
+		size_t len = vname(v, (i * 7919) % 1000);
+		REQUIRE(hc_topk_add(t, v, len, 1 + i % 3) == 0);
+	}
+	n = hc_topk_top(t, 50, it);
+	ck_assert_uint_eq(n, 50);
+	for (size_t i = 0; i < n; i++) {
+		char v[24];
+		memcpy(v, it[i].value, it[i].len);
+		REQUIRE(hc_topk_add(t, v, it[i].len, 1) == 0);
+	}
+	ck_assert_uint_eq(hc_topk_top(t, 50, again), 50);
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < n && !(again[j].len == it[i].len &&
+				  memcmp(again[j].value, it[i].value,
+					 it[i].len) == 0))
+			j++;
+		REQUIRE_MSG(j < n, "held value %zu was evicted", i);
+		REQUIRE(again[j].count == it[i].count + 1);
+		REQUIRE(again[j].error == it[i].error);
+	}
+	hc_topk_free(t);
+}
+END_TEST
+
 START_TEST(memory_bounded)
 {
 	struct hc_topk *t = new_topk(100);
@@ -1153,6 +1206,7 @@ Suite *suite_topk(void)
 	tcase_add_test(tc, serialize_round_trip);
 	tcase_add_test(tc, deserialize_corrupt);
 	tcase_add_test(tc, deserialize_fuzz);
+	tcase_add_test(tc, stale_index_slots);
 	tcase_add_test(tc, memory_bounded);
 	tcase_add_test(tc, alloc_failures);
 	tcase_add_test(tc, hashed_adds_equal_plain_adds);
