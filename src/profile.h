@@ -15,10 +15,10 @@
  * feeds each to its sketches once, with its count as the weight (see
  * profile_stage.h); the sketches' bounds hold for weighted adds.  The
  * Space-Saving counts and KLL quantiles then depend on where batches
- * start (as the moment a column leaves exact counting always has), not
- * on the number of threads: a file gives the same report every time, a
- * pipe (whose reads can split batches differently) answers within the
- * same bounds.
+ * start (as the moment a column leaves exact counting does), which is
+ * fixed by the input's bytes alone (lib/csv_read.h reads whole 1 MiB
+ * chunks, from a pipe too): the same input gives the same report, however
+ * it arrives and whatever the number of threads.
  * Profiles serialise and merge, so shards profiled apart and merged give
  * the whole file's result: exactly while exact, within the sketches'
  * bounds once approximate.
