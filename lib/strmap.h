@@ -30,20 +30,27 @@
 #include <stdint.h>
 
 #define HC_STRMAP_MAX_KEYS (UINT32_MAX - 1)
+#define HC_STRMAP_INLINE 11 /* longest key kept in its slot */
 
 struct hc_strmap_slot {
-	uint32_t hash;   /* low 32 bits of XXH3_64bits(key) */
-	uint32_t len;    /* key length */
-	uint64_t off;    /* arena offset of the key's entry; 0 = empty slot */
+	uint32_t hash;  /* low 32 bits of XXH3_64bits(key) */
+	uint32_t len1;  /* key length + 1; 0 = empty slot */
+	uint64_t value; /* the caller's */
+	uint32_t id;
+	/* Short key (length <= HC_STRMAP_INLINE): its bytes, NUL-padded.
+	 * Long key: bytes 0-3 the high 32 bits of the hash, 4-11 the key's
+	 * offset in the arena. */
+	unsigned char rest[12];
 };
 
 struct hc_strmap {
-	struct hc_strmap_slot *slots;
+	struct hc_strmap_slot *slots; /* 64-byte aligned inside slots_mem */
+	void *slots_mem;
 	size_t mask;       /* slots - 1; slots is a power of two */
 	size_t count;      /* keys, also the next id */
-	char *arena;       /* starts with one unused byte: offset 0 = empty */
+	char *arena;       /* long keys, each followed by a NUL */
 	size_t arena_len, arena_cap;
-	uint64_t *key_off; /* per id: arena offset of its entry (for iteration) */
+	uint64_t *slot_of; /* per id: the index of its slot */
 	size_t keys_cap;
 };
 
@@ -85,18 +92,22 @@ static inline void hc_strmap_prefetch(const struct hc_strmap *m,
 }
 
 /* Second stage, some iterations after the first: if the first slot for
- * the hash (loaded by now) holds a key of that hash, starts loading its
- * arena entry, so that the key compare does not wait for it either. */
+ * the hash (loaded by now) holds a long key of that hash, starts loading
+ * its bytes in the arena, so that the key compare does not wait for them
+ * either.  Short keys are compared in the slot: nothing to do. */
 static inline void hc_strmap_prefetch_entry(const struct hc_strmap *m,
 					    uint64_t hash)
 {
 	const struct hc_strmap_slot *s;
+	uint64_t off;
 
 	if (!m->slots)
 		return;
 	s = &m->slots[(uint32_t)hash & m->mask];
-	if (s->off && s->hash == (uint32_t)hash)
-		__builtin_prefetch(m->arena + s->off);
+	if (s->len1 > HC_STRMAP_INLINE + 1 && s->hash == (uint32_t)hash) {
+		__builtin_memcpy(&off, s->rest + 4, 8);
+		__builtin_prefetch(m->arena + off);
+	}
 }
 
 static inline size_t hc_strmap_count(const struct hc_strmap *m)
@@ -108,20 +119,21 @@ static inline size_t hc_strmap_count(const struct hc_strmap *m)
 static inline const char *hc_strmap_key(const struct hc_strmap *m,
 					size_t id, size_t *len)
 {
-	const char *e = m->arena + m->key_off[id];
+	const struct hc_strmap_slot *s = &m->slots[m->slot_of[id]];
+	uint64_t off;
 
-	if (len) {
-		uint32_t l;
-		__builtin_memcpy(&l, e + 4, 4);
-		*len = l;
-	}
-	return e + 16;
+	if (len)
+		*len = s->len1 - 1;
+	if (s->len1 <= HC_STRMAP_INLINE + 1)
+		return (const char *)s->rest;
+	__builtin_memcpy(&off, s->rest + 4, 8);
+	return m->arena + off;
 }
 
-/* The value of id (entries are 8-byte aligned: the cast is sound). */
+/* The value of id. */
 static inline uint64_t *hc_strmap_valuep(const struct hc_strmap *m, size_t id)
 {
-	return (uint64_t *)(void *)(m->arena + m->key_off[id] + 8);
+	return &m->slots[m->slot_of[id]].value;
 }
 
 /* Bytes of memory the map holds (for memory budgets). */
