@@ -4,10 +4,12 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "hugepage.h"
 #include "mem.h"
 
 #define INITIAL_SLOTS 64
 #define SLOT_ALIGN 64 /* a cache line: a 32-byte slot never straddles two */
+#define HUGE_ALIGN ((size_t)2 << 20)
 
 _Static_assert(sizeof(struct hc_strmap_slot) == 32, "slot is 32 bytes");
 
@@ -100,12 +102,21 @@ int64_t hc_strmap_find(const struct hc_strmap *m, const char *key,
 static int resize_slots(struct hc_strmap *m, size_t n)
 {
 	struct hc_strmap_slot *ns;
+	size_t bytes, align = SLOT_ALIGN;
 	void *mem;
 
-	if (n > (SIZE_MAX - SLOT_ALIGN) / sizeof(*ns) ||
-	    !(mem = hc_calloc(1, n * sizeof(*ns) + SLOT_ALIGN)))
+	if (n > (SIZE_MAX - HUGE_ALIGN) / sizeof(*ns))
 		return -1;
-	ns = (void *)(((uintptr_t)mem + SLOT_ALIGN - 1) & ~(uintptr_t)(SLOT_ALIGN - 1));
+	bytes = n * sizeof(*ns);
+	if (bytes >= HC_HUGEPAGE_MIN)
+		align = HUGE_ALIGN;
+	if (!(mem = hc_malloc(bytes + align)))
+		return -1;
+	ns = (void *)(((uintptr_t)mem + align - 1) & ~(uintptr_t)(align - 1));
+	/* Advice before the first touch, so that the pages are huge from the
+	 * start. */
+	hc_mem_advise_huge(ns, bytes);
+	memset(ns, 0, bytes);
 	for (size_t i = 0; m->slots && i <= m->mask; i++) {
 		size_t j;
 		if (m->slots[i].len1 == 0)
@@ -119,6 +130,7 @@ static int resize_slots(struct hc_strmap *m, size_t n)
 	m->slots_mem = mem;
 	m->slots = ns;
 	m->mask = n - 1;
+	m->slots_bytes = bytes + align;
 	return 0;
 }
 
@@ -262,6 +274,6 @@ uint64_t *hc_strmap_upsert_hashed(struct hc_strmap *m, const char *key,
 
 size_t hc_strmap_bytes(const struct hc_strmap *m)
 {
-	return (m->slots ? (m->mask + 1) * sizeof(*m->slots) + SLOT_ALIGN : 0) +
+	return m->slots_bytes +
 	       m->arena_cap + m->keys_cap * sizeof(*m->slot_of);
 }
