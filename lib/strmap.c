@@ -4,10 +4,14 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "hugepage.h"
 #include "mem.h"
 
 #define INITIAL_SLOTS 64
-#define ENTRY_HEAD 16 /* u32 id, u32 length, u64 value */
+#define SLOT_ALIGN 64 /* a cache line: a 32-byte slot never straddles two */
+#define HUGE_ALIGN ((size_t)2 << 20)
+
+_Static_assert(sizeof(struct hc_strmap_slot) == 32, "slot is 32 bytes");
 
 void hc_strmap_init(struct hc_strmap *m)
 {
@@ -16,32 +20,66 @@ void hc_strmap_init(struct hc_strmap *m)
 
 void hc_strmap_release(struct hc_strmap *m)
 {
-	hc_free(m->slots);
+	hc_free(m->slots_mem);
 	hc_free(m->arena);
-	hc_free(m->key_off);
+	hc_free(m->slot_of);
 	memset(m, 0, sizeof(*m));
 }
 
-static uint32_t entry_id(const struct hc_strmap *m, uint64_t off)
+static uint64_t slot_off(const struct hc_strmap_slot *s)
 {
-	uint32_t id;
+	uint64_t off;
 
-	memcpy(&id, m->arena + off, 4);
-	return id;
+	memcpy(&off, s->rest + 4, 8);
+	return off;
+}
+
+/* A key as a lookup compares it: short keys NUL-padded to the slot's 12
+ * bytes (one 8-byte and one 4-byte compare), long keys with the high half
+ * of their hash, so that a long key's bytes are read only when all 64
+ * bits of the hash match. */
+struct probe_key {
+	const char *key;
+	size_t len;
+	uint32_t h, hi;
+	unsigned char pad[12];
+};
+
+static void probe_key_init(struct probe_key *k, const char *key, size_t len,
+			   uint64_t hash)
+{
+	k->key = key;
+	k->len = len;
+	k->h = (uint32_t)hash;
+	k->hi = (uint32_t)(hash >> 32);
+	memset(k->pad, 0, sizeof(k->pad));
+	if (len <= HC_STRMAP_INLINE)
+		memcpy(k->pad, key, len);
+	else
+		memcpy(k->pad, &k->hi, 4);
 }
 
 /* The slot holding key, or the empty slot where it would go. */
-static size_t probe(const struct hc_strmap *m, const char *key, size_t len,
-		    uint32_t h)
+static size_t probe(const struct hc_strmap *m, const struct probe_key *k)
 {
+	uint32_t len1 = (uint32_t)k->len + 1;
 	size_t i;
 
-	for (i = h & m->mask;; i = (i + 1) & m->mask) {
+	if (k->len <= HC_STRMAP_INLINE) {
+		for (i = k->h & m->mask;; i = (i + 1) & m->mask) {
+			const struct hc_strmap_slot *s = &m->slots[i];
+			if (s->len1 == 0 || (s->hash == k->h && s->len1 == len1 &&
+					     memcmp(s->rest, k->pad, 12) == 0))
+				return i;
+		}
+	}
+	for (i = k->h & m->mask;; i = (i + 1) & m->mask) {
 		const struct hc_strmap_slot *s = &m->slots[i];
-		if (s->off == 0)
+		if (s->len1 == 0)
 			return i;
-		if (s->hash == h && s->len == len &&
-		    memcmp(m->arena + s->off + ENTRY_HEAD, key, len) == 0)
+		if (s->hash == k->h && s->len1 == len1 &&
+		    memcmp(s->rest, k->pad, 4) == 0 &&
+		    memcmp(m->arena + slot_off(s), k->key, k->len) == 0)
 			return i;
 	}
 }
@@ -49,35 +87,50 @@ static size_t probe(const struct hc_strmap *m, const char *key, size_t len,
 int64_t hc_strmap_find(const struct hc_strmap *m, const char *key,
 		       size_t len)
 {
-	uint32_t h;
+	struct probe_key k;
 	size_t i;
 
-	if (!m->slots || len > UINT32_MAX)
+	if (!m->slots || len > UINT32_MAX - 1)
 		return -1;
-	h = (uint32_t)XXH3_64bits(key, len);
-	i = probe(m, key, len, h);
-	return m->slots[i].off ? (int64_t)entry_id(m, m->slots[i].off) : -1;
+	probe_key_init(&k, key, len, XXH3_64bits(key, len));
+	i = probe(m, &k);
+	return m->slots[i].len1 ? (int64_t)m->slots[i].id : -1;
 }
 
 /* Moves the slots into a new array of n (a power of two, more than the
  * keys); slots carry their hash, so keys are not read. */
 static int resize_slots(struct hc_strmap *m, size_t n)
 {
-	struct hc_strmap_slot *ns = hc_calloc(n, sizeof(*ns));
+	struct hc_strmap_slot *ns;
+	size_t bytes, align = SLOT_ALIGN;
+	void *mem;
 
-	if (!ns)
+	if (n > (SIZE_MAX - HUGE_ALIGN) / sizeof(*ns))
 		return -1;
+	bytes = n * sizeof(*ns);
+	if (bytes >= HC_HUGEPAGE_MIN)
+		align = HUGE_ALIGN;
+	if (!(mem = hc_malloc(bytes + align)))
+		return -1;
+	ns = (void *)(((uintptr_t)mem + align - 1) & ~(uintptr_t)(align - 1));
+	/* Advice before the first touch, so that the pages are huge from the
+	 * start. */
+	hc_mem_advise_huge(ns, bytes);
+	memset(ns, 0, bytes);
 	for (size_t i = 0; m->slots && i <= m->mask; i++) {
 		size_t j;
-		if (m->slots[i].off == 0)
+		if (m->slots[i].len1 == 0)
 			continue;
-		for (j = m->slots[i].hash & (n - 1); ns[j].off; j = (j + 1) & (n - 1))
+		for (j = m->slots[i].hash & (n - 1); ns[j].len1; j = (j + 1) & (n - 1))
 			;
 		ns[j] = m->slots[i];
+		m->slot_of[ns[j].id] = j;
 	}
-	hc_free(m->slots);
+	hc_free(m->slots_mem);
+	m->slots_mem = mem;
 	m->slots = ns;
 	m->mask = n - 1;
+	m->slots_bytes = bytes + align;
 	return 0;
 }
 
@@ -98,56 +151,63 @@ static int reserve_exact(void **p, size_t *cap, size_t need, size_t elem)
 
 int hc_strmap_reserve(struct hc_strmap *m, size_t keys, size_t key_bytes)
 {
-	size_t total = m->count + keys, n = INITIAL_SLOTS, arena;
+	size_t total = m->count + keys, n = INITIAL_SLOTS, arena, nlong;
 	void *p;
 
-	/* Each entry: its head, its bytes and NUL, up to 7 bytes of padding. */
+	/* Only long keys go to the arena, each with a NUL; there are at most
+	 * key_bytes / (HC_STRMAP_INLINE + 1) of them. */
+	nlong = key_bytes / (HC_STRMAP_INLINE + 1);
+	if (nlong > keys)
+		nlong = keys;
 	if (keys > HC_STRMAP_MAX_KEYS - m->count ||
-	    __builtin_mul_overflow(keys, (size_t)ENTRY_HEAD + 8, &arena) ||
-	    __builtin_add_overflow(arena, key_bytes, &arena) ||
-	    __builtin_add_overflow(arena, m->arena_len + 8, &arena))
+	    __builtin_add_overflow(key_bytes, nlong, &arena) ||
+	    __builtin_add_overflow(arena, m->arena_len, &arena))
 		return -1;
 	while (n / 4 * 3 < total)
 		n *= 2;
+	/* slot_of first: resize_slots writes it for every key. */
+	p = m->slot_of;
+	if (reserve_exact(&p, &m->keys_cap, total, sizeof(*m->slot_of)) != 0)
+		return -1;
+	m->slot_of = p;
 	if (n > (m->slots ? m->mask + 1 : 0) && resize_slots(m, n) != 0)
 		return -1;
-	p = m->key_off;
-	if (reserve_exact(&p, &m->keys_cap, total, sizeof(*m->key_off)) != 0)
-		return -1;
-	m->key_off = p;
 	p = m->arena;
-	if (reserve_exact(&p, &m->arena_cap, arena, 1) != 0)
+	if (nlong && reserve_exact(&p, &m->arena_cap, arena, 1) != 0)
 		return -1;
 	m->arena = p;
 	return 0;
 }
 
-/* Appends key's entry to the arena; its offset, or 0 on failure. */
-static uint64_t store_key(struct hc_strmap *m, const char *key, size_t len)
+/* Makes room for one more id, and for key in the arena if it is long;
+ * fills in the slot's key part.  -1 on failure (nothing changed that
+ * matters: capacity only). */
+static int store_key(struct hc_strmap *m, struct hc_strmap_slot *s,
+		     const struct probe_key *k)
 {
-	uint32_t head[2] = {(uint32_t)m->count, (uint32_t)len};
-	uint64_t off;
 	void *p;
 
 	if (m->count == m->keys_cap) {
-		p = m->key_off;
-		if (hc_grow(&p, &m->keys_cap, m->count + 1, sizeof(*m->key_off)) != 0)
-			return 0;
-		m->key_off = p;
+		p = m->slot_of;
+		if (hc_grow(&p, &m->keys_cap, m->count + 1, sizeof(*m->slot_of)) != 0)
+			return -1;
+		m->slot_of = p;
 	}
-	p = m->arena;
-	/* Offset 0 marks an empty slot; entries start 8-byte aligned. */
-	off = (m->arena_len + 8) & ~(uint64_t)7;
-	if (hc_grow(&p, &m->arena_cap, off + ENTRY_HEAD + len + 1, 1) != 0)
-		return 0;
-	m->arena = p;
-	memcpy(m->arena + off, head, 8);
-	memset(m->arena + off + 8, 0, 8);
-	memcpy(m->arena + off + ENTRY_HEAD, key, len);
-	m->arena[off + ENTRY_HEAD + len] = '\0';
-	m->arena_len = off + ENTRY_HEAD + len + 1;
-	m->key_off[m->count] = off;
-	return off;
+	if (k->len > HC_STRMAP_INLINE) {
+		uint64_t off = m->arena_len;
+		p = m->arena;
+		if (hc_grow(&p, &m->arena_cap, off + k->len + 1, 1) != 0)
+			return -1;
+		m->arena = p;
+		memcpy(m->arena + off, k->key, k->len);
+		m->arena[off + k->len] = '\0';
+		m->arena_len = off + k->len + 1;
+		memcpy(s->rest, &k->hi, 4);
+		memcpy(s->rest + 4, &off, 8);
+	} else {
+		memcpy(s->rest, k->pad, 12);
+	}
+	return 0;
 }
 
 int64_t hc_strmap_intern(struct hc_strmap *m, const char *key, size_t len,
@@ -159,9 +219,10 @@ int64_t hc_strmap_intern(struct hc_strmap *m, const char *key, size_t len,
 
 /* The slot of key, inserting it if absent; SIZE_MAX on failure. */
 static size_t upsert(struct hc_strmap *m, const char *key, size_t len,
-		     uint32_t h, int *added)
+		     uint64_t hash, int *added)
 {
-	uint64_t off;
+	struct probe_key k;
+	struct hc_strmap_slot *s;
 	size_t i;
 
 	if (added)
@@ -172,14 +233,18 @@ static size_t upsert(struct hc_strmap *m, const char *key, size_t len,
 	if ((!m->slots || (m->count + 1) * 4 > (m->mask + 1) * 3) &&
 	    resize_slots(m, m->slots ? (m->mask + 1) * 2 : INITIAL_SLOTS) != 0)
 		return SIZE_MAX;
-	i = probe(m, key, len, h);
-	if (m->slots[i].off)
+	probe_key_init(&k, key, len, hash);
+	i = probe(m, &k);
+	s = &m->slots[i];
+	if (s->len1)
 		return i;
-	if (m->count >= HC_STRMAP_MAX_KEYS || !(off = store_key(m, key, len)))
+	if (m->count >= HC_STRMAP_MAX_KEYS || store_key(m, s, &k) != 0)
 		return SIZE_MAX;
-	m->slots[i].hash = h;
-	m->slots[i].len = (uint32_t)len;
-	m->slots[i].off = off;
+	s->hash = k.h;
+	s->len1 = (uint32_t)len + 1;
+	s->value = 0;
+	s->id = (uint32_t)m->count;
+	m->slot_of[m->count] = i;
 	m->count++;
 	if (added)
 		*added = 1;
@@ -189,26 +254,26 @@ static size_t upsert(struct hc_strmap *m, const char *key, size_t len,
 int64_t hc_strmap_intern_hashed(struct hc_strmap *m, const char *key,
 				size_t len, uint64_t hash, int *added)
 {
-	size_t i = upsert(m, key, len, (uint32_t)hash, added);
+	size_t i = upsert(m, key, len, hash, added);
 
-	return i == SIZE_MAX ? -1 : (int64_t)entry_id(m, m->slots[i].off);
+	return i == SIZE_MAX ? -1 : (int64_t)m->slots[i].id;
 }
 
 uint64_t *hc_strmap_upsert_hashed(struct hc_strmap *m, const char *key,
 				  size_t len, uint64_t hash, int *added,
 				  uint32_t *id)
 {
-	size_t i = upsert(m, key, len, (uint32_t)hash, added);
+	size_t i = upsert(m, key, len, hash, added);
 
 	if (i == SIZE_MAX)
 		return NULL;
 	if (id)
-		*id = entry_id(m, m->slots[i].off);
-	return (uint64_t *)(void *)(m->arena + m->slots[i].off + 8);
+		*id = m->slots[i].id;
+	return &m->slots[i].value;
 }
 
 size_t hc_strmap_bytes(const struct hc_strmap *m)
 {
-	return (m->slots ? (m->mask + 1) * sizeof(*m->slots) : 0) +
-	       m->arena_cap + m->keys_cap * sizeof(*m->key_off);
+	return m->slots_bytes +
+	       m->arena_cap + m->keys_cap * sizeof(*m->slot_of);
 }

@@ -262,6 +262,148 @@ START_TEST(test_reserve)
 }
 END_TEST
 
+/* Key of length len in style fill: 0 letters, 1 letters then a NUL, 2 all
+ * NULs ("ab" and "ab\0" pad to the same slot bytes: only the length tells
+ * them apart). */
+static void limit_key(char *key, size_t len, int fill)
+{
+	for (size_t i = 0; i < len; i++)
+		key[i] = fill == 2 || (fill == 1 && i == len - 1) ? '\0'
+								: (char)('a' + i % 26);
+}
+
+/* The distinct styles of a length: "" is one key, "a" and "\0" two. */
+static int limit_fills(size_t len)
+{
+	return len == 0 ? 1 : len == 1 ? 2 : 3;
+}
+
+/* Keys of 0 to 40 bytes, around the HC_STRMAP_INLINE bytes a slot holds
+ * inline, with NULs inside and at the end: each gets its own id, reads
+ * back NUL-terminated, and is found again after the growth that moves
+ * inline keys with their slots. */
+START_TEST(test_inline_limit)
+{
+	struct hc_strmap m;
+	char key[48], buf[32];
+	int added;
+	int64_t id = 0;
+
+	ck_assert_int_lt(HC_STRMAP_INLINE, 40);
+	hc_strmap_init(&m);
+	for (size_t len = 0; len <= 40; len++)
+		for (int fill = 0; fill < limit_fills(len); fill++) {
+			limit_key(key, len, fill);
+			ck_assert_int_eq(hc_strmap_intern(&m, key, len, &added), id);
+			ck_assert_int_eq(added, 1);
+			id++;
+		}
+	/* growth: the slots move (many times), keys and ids stay */
+	for (int i = 0; i < 5000; i++) {
+		int n = snprintf(buf, sizeof(buf), "%d", i * 7919);
+		ck_assert_int_eq(hc_strmap_intern(&m, buf, (size_t)n, NULL), id + i);
+	}
+	id = 0;
+	for (size_t len = 0; len <= 40; len++)
+		for (int fill = 0; fill < limit_fills(len); fill++) {
+			size_t got_len;
+			const char *s = hc_strmap_key(&m, (size_t)id, &got_len);
+			limit_key(key, len, fill);
+			ck_assert_uint_eq(got_len, len);
+			ck_assert_mem_eq(s, key, len);
+			ck_assert_int_eq(s[len], '\0');
+			ck_assert_int_eq(hc_strmap_find(&m, key, len), id);
+			ck_assert_int_eq(hc_strmap_intern(&m, key, len, &added), id);
+			ck_assert_int_eq(added, 0);
+			id++;
+		}
+	hc_strmap_release(&m);
+}
+END_TEST
+
+/* Different keys under one caller-given hash: every probe passes the hash
+ * test, and the key compare alone must tell them apart, inline and in the
+ * arena.  A long key under a hash with the same low but other high 32 bits
+ * is another key to the map (the high half is compared before the
+ * arena's bytes); a short key is compared whole, so it stays one key. */
+START_TEST(test_equal_hashes)
+{
+	static const char *keys[] = {
+		"", "a", "b", "ab", "abcdefghijk", "abcdefghijj", "abcdefghijkl",
+		"abcdefghijkm", "a much longer key than the slot holds",
+		"a much longer key than the slot holdz",
+	};
+	const size_t n = sizeof(keys) / sizeof(keys[0]);
+	const uint64_t h0 = 0x1234567887654321ull, h1 = 0x9999999987654321ull;
+	struct hc_strmap m;
+	size_t nlong = 0;
+	int added;
+	uint32_t id;
+
+	hc_strmap_init(&m);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t *v = hc_strmap_upsert_hashed(&m, keys[i], strlen(keys[i]),
+						      h0, &added, &id);
+		ck_assert_ptr_nonnull(v);
+		ck_assert_int_eq(added, 1);
+		ck_assert_uint_eq(id, i);
+		*v = i + 100;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(keys[i]);
+		uint64_t *v = hc_strmap_upsert_hashed(&m, keys[i], len, h0, &added, &id);
+		ck_assert_int_eq(added, 0);
+		ck_assert_uint_eq(id, i);
+		ck_assert_uint_eq(*v, i + 100);
+		ck_assert_uint_eq(*hc_strmap_valuep(&m, id), i + 100);
+		ck_assert_str_eq(hc_strmap_key(&m, id, NULL), keys[i]);
+		v = hc_strmap_upsert_hashed(&m, keys[i], len, h1, &added, &id);
+		ck_assert_ptr_nonnull(v);
+		if (len <= HC_STRMAP_INLINE) {
+			ck_assert_int_eq(added, 0);
+			ck_assert_uint_eq(id, i);
+		} else {
+			ck_assert_int_eq(added, 1);
+			ck_assert_uint_eq(id, n + nlong++);
+		}
+	}
+	ck_assert_uint_eq(hc_strmap_count(&m), n + nlong);
+	ck_assert_uint_eq(nlong, 4);
+	hc_strmap_release(&m);
+}
+END_TEST
+
+/* Values live beside the keys: hc_strmap_valuep(id) and the pointer of
+ * hc_strmap_upsert_hashed are the same value, through growth. */
+START_TEST(test_values)
+{
+	struct hc_strmap m;
+	char buf[48];
+	int added;
+	uint32_t id;
+
+	hc_strmap_init(&m);
+	for (int pass = 0; pass < 3; pass++)
+		for (int i = 0; i < 20000; i++) {
+			/* short and long keys alike */
+			int n = snprintf(buf, sizeof(buf),
+					 i % 2 ? "v%d" : "a-longer-value-%d", i);
+			uint64_t *v = hc_strmap_upsert_hashed(&m, buf, (size_t)n,
+							      XXH3_64bits(buf, (size_t)n),
+							      &added, &id);
+			if (!v || id != (uint32_t)i || added != (pass == 0))
+				ck_abort_msg("'%s' pass %d: id %u added %d", buf,
+					     pass, id, added);
+			*v += (uint64_t)i;
+		}
+	for (size_t i = 0; i < 20000; i++)
+		if (*hc_strmap_valuep(&m, i) != 3 * i)
+			ck_abort_msg("value of %zu: %llu", i,
+				     (unsigned long long)*hc_strmap_valuep(&m, i));
+	hc_strmap_release(&m);
+}
+END_TEST
+
 Suite *suite_strmap(void)
 {
 	Suite *s = suite_create("strmap");
@@ -272,6 +414,9 @@ Suite *suite_strmap(void)
 	tcase_add_test(tc, test_growth);
 	tcase_add_test(tc, test_intern_hashed);
 	tcase_add_loop_test(tc, test_reserve, 0, 2);
+	tcase_add_test(tc, test_inline_limit);
+	tcase_add_test(tc, test_equal_hashes);
+	tcase_add_test(tc, test_values);
 	tcase_add_test(tc, test_million);
 	suite_add_tcase(s, tc);
 	return s;
