@@ -27,8 +27,8 @@
 #            Measured (2026-11-24, 1M rows, machine shared, load 4-8):
 #                                  additive          --pairs 1
 #              oracle              0.784             0.846
-#              sklearn liblinear   0.743 (69 cpu s)  see the README
-#              sklearn sgd         0.737 (7 cpu s)   0.723
+#              sklearn liblinear   0.743 (69 cpu s)  0.725 (64 cpu s)
+#              sklearn sgd         0.737 (7 cpu s)   0.723 (4 cpu s)
 #              sklearn saga        0.743 (141 cpu s)
 #              logreg defaults     0.752 (1.7 cpu s) 0.736
 #              logreg before       0.739 (3.2)       0.724
