@@ -155,7 +155,7 @@ static int run(const struct train_opts *o, const char *path,
 
 int cmd_train(int argc, char **argv)
 {
-	struct train_opts o = { .patience = 3, .negatives = 1, .wd = -1,
+	struct train_opts o = {.patience = 3, .negatives = 1, .wd = -1,
 			       .memory = hc_stream_default_budget()};
 	const struct hc_opt opts[] = {
 		HC_OPT_STR(0, "model", &o.model, "NAME", "logreg, fm or mf (required)"),
