@@ -4,8 +4,10 @@
  * model updates only the rows an example uses, and threads update without
  * locks (Hogwild: Recht et al. 2011; a lost update now and then does not
  * hurt convergence).  The state's meaning per optimizer:
- *   adagrad  s1 = sum of squared gradients (Duchi et al. 2011); L2 joins
- *            the gradient, L1 is a soft threshold of lr l1 / sqrt(s1)
+ *   adagrad  s1 = sum of squared gradients (Duchi et al. 2011), the step
+ *            lr / (eps + sqrt(s1)); hicard train sets eps to FTRL's beta
+ *            (--beta, default 1), which damps a row's first updates; L2
+ *            joins the gradient, L1 is a soft threshold of lr l1 / sqrt(s1)
  *   ftrl     s1 = z, s2 = n of FTRL-Proximal (McMahan et al. 2013,
  *            algorithm 1), w recomputed in closed form after each step
  *   adam     s1 = m, s2 = v (Kingma and Ba 2015); the bias correction uses
