@@ -46,20 +46,26 @@ static struct hc_enc_state *read_state(const char *path, struct hc_err *err)
 	struct hc_cursor cur;
 	struct hc_enc_state *st;
 
+	unsigned version = ENCODE_STATE_VERSION;
+
 	if (hc_statefile_read(path, ENCODE_STATE_MAGIC, ENCODE_STATE_VERSION,
 			      "hicard encode state", &data, &len, err) != 0) {
 		struct hc_err e1 = {0};
 
-		/* version 1: the same payload without numeric encoders (stdin
-		 * cannot be read again) */
-		if (!path || !strcmp(path, "-") ||
-		    hc_statefile_read(path, ENCODE_STATE_MAGIC, 1, "hicard encode state",
-				      &data, &len, &e1) != 0)
+		/* versions 2 and 1: the payload without classes, and without
+		 * numeric encoders too (stdin cannot be read again) */
+		if (!path || !strcmp(path, "-"))
+			return NULL;
+		for (version = ENCODE_STATE_VERSION - 1; version >= 1; version--)
+			if (hc_statefile_read(path, ENCODE_STATE_MAGIC, version,
+					      "hicard encode state", &data, &len, &e1) == 0)
+				break;
+		if (version == 0)
 			return NULL;
 		*err = (struct hc_err){0};
 	}
 	hc_cursor_init(&cur, data, len);
-	st = hc_enc_deserialize(&cur, err);
+	st = hc_enc_deserialize_v(&cur, version, err);
 	hc_free(data);
 	if (!st)
 		hc_err_prefix(err, "%s", path);

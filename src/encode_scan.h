@@ -61,6 +61,14 @@ struct hc_enc_oof {
 	size_t nrows, cap;
 	float **te, **woe;       /* ordered: results per column, per row */
 	size_t ncols;            /* state columns, for release */
+	/* multiclass (st->nclasses = ncl > 0): per target column j and class
+	 * k, [j * ncl + k], the K-fold sums of the indicator [y == k] (fc;
+	 * f is not used then) or the ordered results (tec) */
+	uint32_t ncl;
+	struct hc_te_folds *fc;
+	float **tec;
+	double *yk;              /* scratch: one class's indicators */
+	size_t ykcap;
 };
 
 /* budget: bytes for recording every row (0: never).  0, or -1 with err
