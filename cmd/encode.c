@@ -144,7 +144,7 @@ int cmd_encode(int argc, char **argv)
 		HC_OPT_STR(0, "bins", &o.plan.cols[HC_ENC_BINS], "COLS", "numbers: quantile bin 0..N-1 (N: --nbins)"),
 		HC_OPT_GROUP("Fitting:"),
 		HC_OPT_STR(0, "target", &o.plan.target, "COL", "the label column (numeric; empty = missing)"),
-		HC_OPT_STR(0, "classes", &o.plan.classes, "LIST", "the target is one of these labels (A,B,...; at most 64): one-vs-rest"),
+		HC_OPT_STR(0, "classes", &o.plan.classes, "LIST", "the target is one of these labels (A,B,...; at most 64), or auto: one-vs-rest"),
 		HC_OPT_STR(0, "smooth", &o.smooth, "A|auto", "m-estimate weight A, or empirical Bayes (default auto)"),
 		HC_OPT_U64(0, "min-count", &o.min_count, "N", 0, UINT64_MAX, "code encoders: values seen fewer times are other"),
 		HC_OPT_U64(0, "max-categories", &o.max_categories, "K", 0, UINT32_MAX - 1, "code encoders: the K most frequent values (0: all)"),

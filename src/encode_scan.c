@@ -10,6 +10,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/hugepage.h"
@@ -584,6 +585,67 @@ static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
 		    folds_add(oof, j, s->col_ids[j], y, s->fold, n, err) != 0)
 			return -1;
 	return 0;
+}
+
+struct label {
+	const char *s;
+	size_t len;
+};
+
+static int by_bytes(const void *pa, const void *pb)
+{
+	const struct label *a = pa, *b = pb;
+	int c = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
+
+	return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+int hc_enc_auto_classes(struct hc_enc_state *st, struct hc_csv_reader *csv,
+			long col, struct hc_err *err)
+{
+	struct label lab[HC_ENC_CLASSES_MAX];
+	const char *txt[HC_ENC_CLASSES_MAX];
+	size_t len[HC_ENC_CLASSES_MAX], n = 0;
+	const struct hc_csv_batch *b;
+	int got, rc = -1;
+
+	while ((got = hc_csv_next_batch(csv, &b, err)) == 1)
+		for (size_t i = 0; i < b->nrows; i++) {
+			size_t f = i * b->ncols + (size_t)col, k;
+			const char *v = b->buf + b->off[f];
+
+			for (k = 0; k < n && !(lab[k].len == b->len[f] &&
+					       !memcmp(lab[k].s, v, b->len[f])); k++)
+				;
+			if (k < n || b->len[f] == 0)
+				continue;
+			if (n == HC_ENC_CLASSES_MAX) {
+				hc_err_set(err, HC_ERR_DATA, "%s: column '%s': more than %d distinct labels for --classes auto (is it a numeric target?)", hc_csv_name(csv), st->target, HC_ENC_CLASSES_MAX);
+				goto done;
+			}
+			/* the batch's bytes go with the next batch */
+			if (!(lab[n].s = hc_strndup(v, b->len[f]))) {
+				hc_err_nomem(err);
+				goto done;
+			}
+			lab[n++].len = b->len[f];
+		}
+	if (got < 0)
+		goto done;
+	if (n == 0) {
+		hc_err_set(err, HC_ERR_DATA, "%s: column '%s': no label for --classes auto", hc_csv_name(csv), st->target);
+		goto done;
+	}
+	qsort(lab, n, sizeof(*lab), by_bytes);
+	for (size_t k = 0; k < n; k++) {
+		txt[k] = lab[k].s;
+		len[k] = lab[k].len;
+	}
+	rc = hc_enc_set_classes(st, n, txt, len, err);
+done:
+	for (size_t k = 0; k < n; k++)
+		hc_free((void *)lab[k].s);
+	return rc;
 }
 
 /* Rows of the whole input, from the first batch's bytes per row, 2%

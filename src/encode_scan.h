@@ -83,6 +83,13 @@ void hc_enc_oof_release(struct hc_enc_oof *o);
 int hc_enc_oof_finish(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		      struct hc_err *err);
 
+/* --classes auto: the distinct nonempty labels of csv's column col,
+ * sorted bytewise, become st's classes (hc_enc_set_classes).  More than
+ * HC_ENC_CLASSES_MAX of them is an error naming the column.  0, or -1
+ * with err set. */
+int hc_enc_auto_classes(struct hc_enc_state *st, struct hc_csv_reader *csv,
+			long col, struct hc_err *err);
+
 /* Adds every row of csv to st (and to oof, if not NULL); finalizes st.
  * An input without rows is an error, and so is a column of standardize or
  * bins without a number.  Numeric encoders' fields: empty is missing;

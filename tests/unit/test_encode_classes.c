@@ -64,7 +64,7 @@ START_TEST(class_list_checks)
 	struct hc_enc_params p = {.smooth = 1};
 	const char *labels[HC_ENC_CLASSES_MAX + 1];
 	size_t lens[HC_ENC_CLASSES_MAX + 1];
-	char txt[HC_ENC_CLASSES_MAX + 1][8];
+	char txt[HC_ENC_CLASSES_MAX + 1][16];
 	struct hc_err err;
 	struct hc_enc_state *st;
 
