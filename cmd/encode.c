@@ -14,9 +14,9 @@
 #include "src/encode_target.h"
 
 static const char *const usage[] = {
-	"hicard encode fit ENCODERS [--target COL] [--smooth A|auto] [--min-count N] [--max-categories K] [--order freq|first] [--signed-bits] [--nbins SPEC] -o STATE [FILE]",
+	"hicard encode fit ENCODERS [--target COL [--classes LIST]] [--smooth A|auto] [--min-count N] [--max-categories K] [--order freq|first] [--signed-bits] [--nbins SPEC] -o STATE [FILE]",
 	"hicard encode apply --state STATE [--keep COLS] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
-	"hicard encode fit-apply ENCODERS [--target COL] [--nbins SPEC] [--folds K|--ordered] [--memory SIZE] [--save-state STATE] [--keep COLS] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
+	"hicard encode fit-apply ENCODERS [--target COL [--classes LIST]] [--nbins SPEC] [--folds K|--ordered] [--memory SIZE] [--save-state STATE] [--keep COLS] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
 	"hicard encode merge -o STATE STATE...",
 	"hicard encode decode --state STATE [-o FILE] [FILE]",
 	NULL,
@@ -31,7 +31,9 @@ static const char about[] =
 	"fitting, or ordered statistics) so that the output is safe to train\n"
 	"on; merge adds states fitted on shards; decode maps binary and resbit\n"
 	"bits (real-valued too) back to categories.  --hash gives the ids of\n"
-	"hicard hash's schemes.  Unseen values: the prior (target), 0 (woe,\n"
+	"hicard hash's schemes.  --classes makes the target a label: each\n"
+	"--target-encode column gets one smoothed mean per class (one-vs-rest).\n"
+	"Unseen values: the prior (target), 0 (woe,\n"
 	"count, freq), code K (onehot other, ordinal, bits).  Numeric columns:\n"
 	"--standardize, --log1p, --bins (quantile bins from a sketch); an\n"
 	"empty field is a missing number, any other must be a number.";
@@ -89,7 +91,7 @@ static int check_mode(const struct encode_opts *o, const char *mode, int nargs)
 		any |= o->plan.cols[k] != NULL;
 	if (fitting && !any)
 		return hc_cmd_usage("encode", "%s needs at least one encoder (--onehot, --ordinal, --count, --freq, --target-encode, --woe, --binary, --resbit, --hash, --standardize, --log1p, --bins)", mode);
-	if (!fitting && (any || o->plan.target || o->plan.nbins || o->smooth || o->min_count || o->max_categories || o->order || o->signed_bits))
+	if (!fitting && (any || o->plan.target || o->plan.classes || o->plan.nbins || o->smooth || o->min_count || o->max_categories || o->order || o->signed_bits))
 		return hc_cmd_usage("encode", "%s takes the encoders and their options from the state", mode);
 	if (fitting && o->plan.cols[HC_ENC_HASH] && !o->plan.buckets &&
 	    !(o->hash_scheme && o->plan.scheme == HC_SCHEME_VOCAB))
@@ -102,6 +104,10 @@ static int check_mode(const struct encode_opts *o, const char *mode, int nargs)
 		return hc_cmd_usage("encode", "--hash-scheme, --probes and --cutoff go with --hash");
 	if (fitting && tgt && !o->plan.target)
 		return hc_cmd_usage("encode", "--target-encode and --woe need --target COL (the label column)");
+	if (o->plan.classes && (!o->plan.target || !o->plan.cols[HC_ENC_TARGET]))
+		return hc_cmd_usage("encode", "--classes goes with --target COL and --target-encode");
+	if (o->plan.classes && o->plan.cols[HC_ENC_WOE])
+		return hc_cmd_usage("encode", "--woe needs a 0/1 target: with --classes, use --target-encode (one column per class)");
 	if (o->plan.cols[HC_ENC_WOE] && o->plan.p.smooth == 0)
 		return hc_cmd_usage("encode", "--woe needs --smooth auto or a weight above 0 (with 0, a value seen in one class only has an infinite woe)");
 	if (strcmp(mode, "fit-apply") && (o->folds || o->ordered || o->save_state || o->memory))
@@ -138,6 +144,7 @@ int cmd_encode(int argc, char **argv)
 		HC_OPT_STR(0, "bins", &o.plan.cols[HC_ENC_BINS], "COLS", "numbers: quantile bin 0..N-1 (N: --nbins)"),
 		HC_OPT_GROUP("Fitting:"),
 		HC_OPT_STR(0, "target", &o.plan.target, "COL", "the label column (numeric; empty = missing)"),
+		HC_OPT_STR(0, "classes", &o.plan.classes, "LIST", "the target is one of these labels (A,B,...; at most 64), or auto: one-vs-rest"),
 		HC_OPT_STR(0, "smooth", &o.smooth, "A|auto", "m-estimate weight A, or empirical Bayes (default auto)"),
 		HC_OPT_U64(0, "min-count", &o.min_count, "N", 0, UINT64_MAX, "code encoders: values seen fewer times are other"),
 		HC_OPT_U64(0, "max-categories", &o.max_categories, "K", 0, UINT32_MAX - 1, "code encoders: the K most frequent values (0: all)"),

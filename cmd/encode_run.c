@@ -46,20 +46,26 @@ static struct hc_enc_state *read_state(const char *path, struct hc_err *err)
 	struct hc_cursor cur;
 	struct hc_enc_state *st;
 
+	unsigned version = ENCODE_STATE_VERSION;
+
 	if (hc_statefile_read(path, ENCODE_STATE_MAGIC, ENCODE_STATE_VERSION,
 			      "hicard encode state", &data, &len, err) != 0) {
 		struct hc_err e1 = {0};
 
-		/* version 1: the same payload without numeric encoders (stdin
-		 * cannot be read again) */
-		if (!path || !strcmp(path, "-") ||
-		    hc_statefile_read(path, ENCODE_STATE_MAGIC, 1, "hicard encode state",
-				      &data, &len, &e1) != 0)
+		/* versions 2 and 1: the payload without classes, and without
+		 * numeric encoders too (stdin cannot be read again) */
+		if (!path || !strcmp(path, "-"))
+			return NULL;
+		for (version = ENCODE_STATE_VERSION - 1; version >= 1; version--)
+			if (hc_statefile_read(path, ENCODE_STATE_MAGIC, version,
+					      "hicard encode state", &data, &len, &e1) == 0)
+				break;
+		if (version == 0)
 			return NULL;
 		*err = (struct hc_err){0};
 	}
 	hc_cursor_init(&cur, data, len);
-	st = hc_enc_deserialize(&cur, err);
+	st = hc_enc_deserialize_v(&cur, version, err);
 	hc_free(data);
 	if (!st)
 		hc_err_prefix(err, "%s", path);
@@ -77,6 +83,26 @@ static int check_woe(const struct hc_enc_state *st, const char *name,
 	return 0;
 }
 
+/* --classes auto: a first pass over path's target column. */
+static int auto_classes(const struct encode_opts *o, const char *path,
+			struct hc_enc_state *st, struct hc_err *err)
+{
+	struct hc_csv_opts copts;
+	struct hc_csv_reader *csv;
+	long col;
+	int rc;
+
+	if (!path || !strcmp(path, "-"))
+		return hc_err_set(err, HC_ERR_USAGE, "--classes auto reads FILE twice: give a FILE, or list the classes");
+	if (hc_common_csv_opts(&o->c, &copts, err) != 0 ||
+	    !(csv = hc_csv_open(path, &copts, err)))
+		return -1;
+	col = hc_select_one(st->target, hc_csv_colnames(csv), hc_csv_ncols(csv), err);
+	rc = col < 0 ? -1 : hc_enc_auto_classes(st, csv, col, err);
+	hc_csv_close(csv);
+	return rc;
+}
+
 /* Opens path, makes a state and fits it (with oof when not NULL). */
 static struct hc_enc_state *fit_file(const struct encode_opts *o,
 				     const char *path, struct hc_enc_oof *oof,
@@ -86,6 +112,7 @@ static struct hc_enc_state *fit_file(const struct encode_opts *o,
 	struct hc_csv_reader *csv;
 	struct hc_enc_state *st = NULL;
 	struct hc_enc_layout l = {0};
+	struct hc_enc_plan plan = o->plan;
 	struct hc_progress prog;
 	int rc = -1;
 
@@ -94,8 +121,11 @@ static struct hc_enc_state *fit_file(const struct encode_opts *o,
 		return NULL;
 	if (o->plan.target && hc_select_one(o->plan.target, hc_csv_colnames(csv), hc_csv_ncols(csv), err) < 0)
 		goto done;
-	if (!(st = hc_enc_plan_state(&o->plan, hc_csv_colnames(csv),
+	if (plan.classes && !strcmp(plan.classes, "auto"))
+		plan.classes = NULL;
+	if (!(st = hc_enc_plan_state(&plan, hc_csv_colnames(csv),
 				     hc_csv_ncols(csv), err)) ||
+	    (o->plan.classes && !plan.classes && auto_classes(o, path, st, err) != 0) ||
 	    hc_enc_layout_init(&l, st, csv, NULL, 1, err) != 0)
 		goto done;
 	if (oof && hc_enc_oof_init(oof, st, (uint32_t)o->folds, o->ordered,

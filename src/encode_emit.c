@@ -164,13 +164,21 @@ static const char *const suffix[HC_ENC_NKINDS] = {
 
 #define OTHER_NAME "__other__"
 
-/* Name of output column b of encoder k of c (a bit, a onehot code). */
+/* Name of output column b of encoder k of c (a bit, a onehot code, a
+ * class of classes: "COL_te=CLASS"). */
 static char *feature_name(const struct hc_enc_col *c, enum hc_enc_kind k,
-			  uint32_t b)
+			  uint32_t b, char *const *classes)
 {
 	char num[16];
 	int n;
 
+	if (k == HC_ENC_TARGET && c->ncl) {
+		char *pre = join(c->name, suffix[k], "=", 1);
+		char *s = pre ? join(pre, "", classes[b], strlen(classes[b])) : NULL;
+
+		hc_free(pre);
+		return s;
+	}
 	if (k == HC_ENC_ONEHOT) {
 		size_t len;
 		const char *v;
@@ -193,6 +201,8 @@ static uint32_t csv_width(const struct hc_enc_col *c, enum hc_enc_kind k)
 		return c->ncodes + 1;
 	if (k == HC_ENC_BINARY || k == HC_ENC_RESBIT)
 		return c->bits;
+	if (k == HC_ENC_TARGET && c->ncl)
+		return c->ncl;
 	return 1;
 }
 
@@ -200,7 +210,7 @@ static int header_csv(struct hc_enc_writer *w, const struct hc_enc_col *c,
 		      enum hc_enc_kind k, struct hc_err *err)
 {
 	for (uint32_t b = 0; b < csv_width(c, k); b++) {
-		char *s = feature_name(c, k, b);
+		char *s = feature_name(c, k, b, w->st->classes);
 		int rc = s ? put_text(w, s, strlen(s)) : -1;
 
 		hc_free(s);
@@ -213,7 +223,7 @@ static int header_csv(struct hc_enc_writer *w, const struct hc_enc_col *c,
 static int header_hash(struct hc_enc_writer *w, const struct hc_enc_col *c,
 		       struct hc_err *err)
 {
-	char *s = feature_name(c, HC_ENC_HASH, 0);
+	char *s = feature_name(c, HC_ENC_HASH, 0, NULL);
 	cJSON *o;
 
 	if (!s)
@@ -245,7 +255,7 @@ static int header_frame(struct hc_enc_writer *w, const struct hc_enc_col *c,
 	uint32_t n = cat ? 1 : csv_width(c, k);
 
 	for (uint32_t b = 0; b < n; b++) {
-		char *s = k == HC_ENC_ONEHOT ? hc_strdup(c->name) : feature_name(c, k, b);
+		char *s = k == HC_ENC_ONEHOT ? hc_strdup(c->name) : feature_name(c, k, b, w->st->classes);
 		cJSON *o;
 
 		if (!s)
@@ -483,6 +493,15 @@ static int put_feature(struct hc_enc_writer *w, size_t j, enum hc_enc_kind k,
 	case HC_ENC_FREQ:
 		return put_num(w, st->rows ? (double)hc_enc_count(c, id) / (double)st->rows : 0, err);
 	case HC_ENC_TARGET:
+		for (uint32_t q = 0; q < c->ncl; q++) {
+			const double *o = r->tec ? r->tec + j * c->ncl + q : NULL;
+
+			v = o && *o == *o ? *o : hc_enc_te_class(st, c, id, q);
+			if (put_num(w, v, err) != 0)
+				return -1;
+		}
+		if (c->ncl)
+			return 0;
 		v = r->te && r->te[j] == r->te[j] ? r->te[j] : hc_enc_te(st, c, id);
 		return put_num(w, v, err);
 	case HC_ENC_WOE:

@@ -10,6 +10,8 @@
  *            per code)
  *   ordinal  COL_ord: the code, 0..K (frame: cat, space K + 1)
  *   count    COL_count       freq  COL_freq      target  COL_te
+ *            (a multiclass target: COL_te=CLASS per class, in --classes
+ *            order)
  *   woe      COL_woe         binary COL_bin0..   resbit  COL_rb0..
  *   hash     COL_hash: the ids of the column's hasher, '|' between several
  *            (frame: a cat column of the hasher's space and arity; libsvm:
@@ -49,6 +51,8 @@ struct hc_enc_row {
 				    the vocabulary's key of ids[j] */
 	const size_t *lens;
 	const double *te, *woe;
+	const double *tec;     /* multiclass: [j * nclasses + k] overrides the
+				  in-sample encoding of class k (as te) */
 	const double *num;     /* per state column with a numeric encoder:
 				  its number (NaN: missing) */
 };

@@ -121,6 +121,36 @@ static int nbins_settings(const struct hc_enc_plan *o, struct hc_enc_state *st,
 	return 0;
 }
 
+/* --classes A,B,...: the labels of a multiclass target, in that order
+ * (the order of the outputs). */
+static int classes_settings(const struct hc_enc_plan *o,
+			    struct hc_enc_state *st, struct hc_err *err)
+{
+	const char *lab[HC_ENC_CLASSES_MAX + 1];
+	size_t len[HC_ENC_CLASSES_MAX + 1], n = 0;
+	const char *p = o->classes;
+
+	if (!p)
+		return 0;
+	if (!*p)
+		return hc_err_set(err, HC_ERR_USAGE, "--classes: no class given");
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t l = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (n == HC_ENC_CLASSES_MAX + 1)
+			return hc_err_set(err, HC_ERR_USAGE, "--classes: more than %d classes", HC_ENC_CLASSES_MAX);
+		lab[n] = p;
+		len[n++] = l;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	if (n > HC_ENC_CLASSES_MAX)
+		return hc_err_set(err, HC_ERR_USAGE, "--classes: more than %d classes", HC_ENC_CLASSES_MAX);
+	return hc_enc_set_classes(st, n, lab, len, err);
+}
+
 /* A new state for the columns the encoder options name, in file order. */
 struct hc_enc_state *hc_enc_plan_state(const struct hc_enc_plan *o,
 				       const char *const *names, size_t n,
@@ -154,7 +184,8 @@ struct hc_enc_state *hc_enc_plan_state(const struct hc_enc_plan *o,
 		}
 	if (hash_settings(o, m, cn, kinds, &hash, err) == 0)
 		st = hc_enc_state_new(&o->p, o->target, m, cn, kinds, hash, err);
-	if (st && nbins_settings(o, st, err) != 0) {
+	if (st && (nbins_settings(o, st, err) != 0 ||
+		   classes_settings(o, st, err) != 0)) {
 		hc_enc_state_free(st);
 		st = NULL;
 	}

@@ -26,6 +26,9 @@ struct hc_enc_plan {
 	uint64_t seed;
 	/* the bins encoder: N, or NAME=N,... (as --buckets); NULL: 10 each */
 	const char *nbins;
+	/* a multiclass target: its labels, comma-separated; NULL: numeric
+	 * ("auto" is the caller's: hc_enc_auto_classes) */
+	const char *classes;
 };
 
 /* A new, empty state for the columns of a CSV header (names, n) that the

@@ -9,6 +9,8 @@
  * finite number, or the pass stops with the field's position.
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/hugepage.h"
@@ -74,6 +76,53 @@ static int is_target_col(const struct hc_enc_state *st, size_t j)
 	return (st->cols[j].kinds & HC_ENC_TARGET_KINDS) != 0;
 }
 
+/* The per-class arrays of a multiclass target (nothing otherwise). */
+static int multiclass_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
+			   struct hc_err *err)
+{
+	size_t n = (st->ncols ? st->ncols : 1) * (size_t)st->nclasses;
+
+	o->ncl = st->nclasses;
+	if (!o->ncl)
+		return 0;
+	o->tec = hc_calloc(n, sizeof(*o->tec));
+	if (!o->tec || (!o->ordered && !(o->fc = hc_calloc(n, sizeof(*o->fc)))))
+		return hc_err_nomem(err);
+	return 0;
+}
+
+/* o->yk[i] = [y[i] == k] for i < n (NaN stays NaN).  0, or -1. */
+static int indicators(struct hc_enc_oof *o, const double *y, size_t n,
+		      uint32_t k, struct hc_err *err)
+{
+	if (n > o->ykcap) {
+		hc_free(o->yk);
+		o->ykcap = 0;
+		if (!(o->yk = hc_mallocarray(n, sizeof(*o->yk))))
+			return hc_err_nomem(err);
+		o->ykcap = n;
+	}
+	for (size_t i = 0; i < n; i++)
+		o->yk[i] = y[i] != y[i] ? NAN : y[i] == (double)k;
+	return 0;
+}
+
+/* Adds n rows of column j (ids, targets y, folds) to its fold sums: one
+ * set, or one per class of a multiclass target. */
+static int folds_add(struct hc_enc_oof *o, size_t j, const uint32_t *ids,
+		     const double *y, const uint8_t *fold, size_t n,
+		     struct hc_err *err)
+{
+	if (!o->ncl)
+		return hc_te_folds_add_folded(&o->f[j], ids, y, fold, n, err);
+	for (uint32_t k = 0; k < o->ncl; k++)
+		if (indicators(o, y, n, k, err) != 0 ||
+		    hc_te_folds_add_folded(&o->fc[j * o->ncl + k], ids, o->yk,
+					   fold, n, err) != 0)
+			return -1;
+	return 0;
+}
+
 int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		    uint32_t folds, int ordered, uint64_t seed,
 		    uint64_t budget, struct hc_err *err)
@@ -93,14 +142,21 @@ int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 	o->num = hc_calloc(n, sizeof(*o->num));
 	if (!o->ids || !o->te || !o->woe || !o->num)
 		return hc_err_nomem(err);
+	if (multiclass_init(o, st, err) != 0)
+		return -1;
 	if (ordered)
 		return 0;
 	if (!(o->f = hc_calloc(n, sizeof(*o->f))))
 		return hc_err_nomem(err);
 	for (size_t j = 0; j < st->ncols; j++)
-		if (is_target_col(st, j) &&
+		if (is_target_col(st, j) && !o->ncl &&
 		    hc_te_folds_init(&o->f[j], folds, st->p.smooth < 0, err) != 0)
 			return -1;
+	for (size_t j = 0; j < st->ncols; j++)
+		for (uint32_t k = 0; k < o->ncl && is_target_col(st, j); k++)
+			if (hc_te_folds_init(&o->fc[j * o->ncl + k], folds,
+					     st->p.smooth < 0, err) != 0)
+				return -1;
 	return 0;
 }
 
@@ -118,6 +174,15 @@ void hc_enc_oof_release(struct hc_enc_oof *o)
 		if (o->num)
 			hc_free(o->num[j]);
 	}
+	for (size_t i = 0; i < o->ncols * o->ncl; i++) {
+		if (o->fc)
+			hc_te_folds_release(&o->fc[i]);
+		if (o->tec)
+			hc_free(o->tec[i]);
+	}
+	hc_free(o->fc);
+	hc_free(o->tec);
+	hc_free(o->yk);
 	hc_free(o->num);
 	hc_free(o->f);
 	hc_free(o->ids);
@@ -147,8 +212,8 @@ static int add_recorded(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		hc_fold_rows(o->seed, r0 + i, o->folds, m, fold);
 		for (size_t j = 0; j < st->ncols; j++)
 			if (is_target_col(st, j) &&
-			    hc_te_folds_add_folded(&o->f[j], o->ids[j] + r0 + i,
-						   o->y + r0 + i, fold, m, err) != 0)
+			    folds_add(o, j, o->ids[j] + r0 + i, o->y + r0 + i,
+				      fold, m, err) != 0)
 				return -1;
 	}
 	return 0;
@@ -223,6 +288,34 @@ static int record_reserve(struct hc_enc_oof *o, const struct hc_enc_state *st,
 	return 0;
 }
 
+/* Ordered statistics of a multiclass target: per column and class, from
+ * the class's indicators, over the same permutation for every class. */
+static int ordered_classes(struct hc_enc_oof *o, const struct hc_enc_state *st,
+			   struct hc_err *err)
+{
+	for (uint32_t k = 0; k < o->ncl; k++) {
+		struct hc_te_global g;
+
+		hc_te_global_init(&g, (double)st->target_rows, st->class_rows[k],
+				  st->class_rows[k]);
+		if (indicators(o, o->y, o->nrows, k, err) != 0)
+			return -1;
+		for (size_t j = 0; j < st->ncols; j++) {
+			float **dst = &o->tec[j * o->ncl + k];
+
+			if (!(st->cols[j].kinds & HC_ENC_BIT(HC_ENC_TARGET)))
+				continue;
+			if (!(*dst = hc_mallocarray(o->nrows ? o->nrows : 1, sizeof(float))))
+				return hc_err_nomem(err);
+			if (hc_te_ordered(o->ids[j], o->yk, o->nrows,
+					  hc_strmap_count(&st->cols[j].vocab), &g,
+					  st->p.smooth, 0, o->seed + j, *dst, err) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 int hc_enc_oof_finish(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		      struct hc_err *err)
 {
@@ -231,13 +324,16 @@ int hc_enc_oof_finish(struct hc_enc_oof *o, const struct hc_enc_state *st,
 	if (!o->ordered && o->full) {
 		/* the sums of a recorded fit, in exactly sized arrays */
 		for (size_t j = 0; j < st->ncols; j++)
-			if (is_target_col(st, j) &&
-			    hc_te_folds_reserve(&o->f[j], hc_strmap_count(&st->cols[j].vocab), err) != 0)
-				return -1;
+			for (uint32_t k = 0; k < (o->ncl ? o->ncl : 1) && is_target_col(st, j); k++)
+				if (hc_te_folds_reserve(o->ncl ? &o->fc[j * o->ncl + k] : &o->f[j],
+							hc_strmap_count(&st->cols[j].vocab), err) != 0)
+					return -1;
 		return add_recorded(o, st, 0, o->nrows, err);
 	}
 	if (!o->ordered)
 		return 0;
+	if (o->ncl)
+		return ordered_classes(o, st, err);
 	hc_te_global_init(&g, (double)st->target_rows, st->target_sum,
 			  st->target_sum2);
 	for (size_t j = 0; j < st->ncols; j++) {
@@ -271,6 +367,9 @@ struct scratch {
 	uint32_t **col_ids;        /* per column: where its n ids go */
 	uint32_t *row_ids;
 	double *te, *woe;          /* one row's, for the writer */
+	uint32_t ncl;              /* multiclass: classes, else 0 */
+	double *tec_blk;           /* [(j * ncl + k) * cap + i] */
+	double *tec;               /* one row's, [j * ncl + k] */
 	const char **vals;         /* one row's values, for the hash encoder */
 	size_t *lens;
 	double *num;               /* numbers, like ids */
@@ -278,10 +377,13 @@ struct scratch {
 };
 
 static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
-			   struct hc_err *err)
+			   uint32_t ncl, struct hc_err *err)
 {
 	if (!s->row_ids) {
 		size_t n = ncols ? ncols : 1;
+		s->ncl = ncl;
+		if (ncl && !(s->tec = hc_calloc(n * ncl, sizeof(*s->tec))))
+			return hc_err_nomem(err);
 		s->row_ids = hc_calloc(n, sizeof(*s->row_ids));
 		s->te = hc_calloc(n, sizeof(*s->te));
 		s->woe = hc_calloc(n, sizeof(*s->woe));
@@ -309,8 +411,10 @@ static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
 	s->woe_blk = hc_mallocarray(nrows, ncols * sizeof(*s->woe_blk));
 	s->fold = hc_malloc(nrows);
 	s->num = hc_mallocarray(nrows, ncols * sizeof(*s->num));
-	s->cap = s->y && s->ids && s->te_blk && s->woe_blk && s->fold && s->num
-		 ? nrows : 0;
+	hc_free(s->tec_blk);
+	s->tec_blk = s->ncl ? hc_mallocarray(nrows, ncols * s->ncl * sizeof(double)) : NULL;
+	s->cap = s->y && s->ids && s->te_blk && s->woe_blk && s->fold && s->num &&
+		 (!s->ncl || s->tec_blk) ? nrows : 0;
 	return s->cap ? 0 : hc_err_nomem(err);
 }
 
@@ -329,12 +433,31 @@ static void scratch_release(struct scratch *s)
 	hc_free(s->lens);
 	hc_free(s->num);
 	hc_free(s->row_num);
+	hc_free(s->tec_blk);
+	hc_free(s->tec);
+}
+
+/* A multiclass target's label that is not among the classes. */
+static int unknown_class(const struct hc_enc_state *st, const char *where,
+			 const char *s, size_t len, struct hc_err *err)
+{
+	char list[256];
+	size_t n = 0;
+
+	list[0] = '\0';
+	for (uint32_t k = 0; k < st->nclasses && n + 1 < sizeof(list); k++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", k ? "," : "", st->classes[k]);
+	if (n >= sizeof(list))
+		strcpy(list + sizeof(list) - 4, "...");
+	return hc_err_set(err, HC_ERR_DATA, "%s: target '%.*s' is not one of --classes %s", where, (int)(len < 40 ? len : 40), s, list);
 }
 
 /* The targets of a batch (NaN where empty); a value that is not a number
  * within HC_TE_TARGET_MAX (NaN, infinity, 1e300: its square would
- * overflow the sums) is an error naming its place. */
-static int batch_targets(const struct hc_csv_reader *csv,
+ * overflow the sums) is an error naming its place.  A multiclass target's
+ * y is the label's class index; a label not among them is an error. */
+static int batch_targets(const struct hc_enc_state *st,
+			 const struct hc_csv_reader *csv,
 			 const struct hc_csv_batch *b, long col, double *y,
 			 struct hc_err *err)
 {
@@ -351,6 +474,16 @@ static int batch_targets(const struct hc_csv_reader *csv,
 		s = b->buf + b->off[f];
 		if (b->len[f] == 0)
 			continue;
+		if (st->nclasses) {
+			int k = hc_enc_class_of(st, s, b->len[f]);
+
+			if (k >= 0) {
+				y[i] = k;
+				continue;
+			}
+			hc_csv_where(csv, b->line[i], (size_t)col, where, sizeof(where));
+			return unknown_class(st, where, s, b->len[f], err);
+		}
 		if (hc_parse_double(s, b->len[f], &y[i]) == 0 &&
 		    fabs(y[i]) <= HC_TE_TARGET_MAX)
 			continue;
@@ -449,10 +582,70 @@ static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
 	hc_fold_rows(oof->seed, r, oof->folds, n, s->fold);
 	for (size_t j = 0; j < st->ncols; j++)
 		if (is_target_col(st, j) &&
-		    hc_te_folds_add_folded(&oof->f[j], s->col_ids[j], y, s->fold, n,
-					   err) != 0)
+		    folds_add(oof, j, s->col_ids[j], y, s->fold, n, err) != 0)
 			return -1;
 	return 0;
+}
+
+struct label {
+	const char *s;
+	size_t len;
+};
+
+static int by_bytes(const void *pa, const void *pb)
+{
+	const struct label *a = pa, *b = pb;
+	int c = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
+
+	return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+int hc_enc_auto_classes(struct hc_enc_state *st, struct hc_csv_reader *csv,
+			long col, struct hc_err *err)
+{
+	struct label lab[HC_ENC_CLASSES_MAX];
+	const char *txt[HC_ENC_CLASSES_MAX];
+	size_t len[HC_ENC_CLASSES_MAX], n = 0;
+	const struct hc_csv_batch *b;
+	int got, rc = -1;
+
+	while ((got = hc_csv_next_batch(csv, &b, err)) == 1)
+		for (size_t i = 0; i < b->nrows; i++) {
+			size_t f = i * b->ncols + (size_t)col, k;
+			const char *v = b->buf + b->off[f];
+
+			for (k = 0; k < n && !(lab[k].len == b->len[f] &&
+					       !memcmp(lab[k].s, v, b->len[f])); k++)
+				;
+			if (k < n || b->len[f] == 0)
+				continue;
+			if (n == HC_ENC_CLASSES_MAX) {
+				hc_err_set(err, HC_ERR_DATA, "%s: column '%s': more than %d distinct labels for --classes auto (is it a numeric target?)", hc_csv_name(csv), st->target, HC_ENC_CLASSES_MAX);
+				goto done;
+			}
+			/* the batch's bytes go with the next batch */
+			if (!(lab[n].s = hc_strndup(v, b->len[f]))) {
+				hc_err_nomem(err);
+				goto done;
+			}
+			lab[n++].len = b->len[f];
+		}
+	if (got < 0)
+		goto done;
+	if (n == 0) {
+		hc_err_set(err, HC_ERR_DATA, "%s: column '%s': no label for --classes auto", hc_csv_name(csv), st->target);
+		goto done;
+	}
+	qsort(lab, n, sizeof(*lab), by_bytes);
+	for (size_t k = 0; k < n; k++) {
+		txt[k] = lab[k].s;
+		len[k] = lab[k].len;
+	}
+	rc = hc_enc_set_classes(st, n, txt, len, err);
+done:
+	for (size_t k = 0; k < n; k++)
+		hc_free((void *)lab[k].s);
+	return rc;
 }
 
 /* Rows of the whole input, from the first batch's bytes per row, 2%
@@ -477,7 +670,7 @@ int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
 	while ((got = hc_csv_next_batch(csv, &b, err)) == 1) {
 		double *y;
 
-		if (scratch_reserve(&s, b->nrows, st->ncols, err) != 0)
+		if (scratch_reserve(&s, b->nrows, st->ncols, st->nclasses, err) != 0)
 			goto done;
 		/* At the first batch, room for the rows the file's size
 		 * suggests: growing by doubling would copy and fault in up to
@@ -486,7 +679,7 @@ int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
 		    record_reserve(oof, st, estimate_rows(csv, b->nrows), err) != 0)
 			goto done;
 		if (batch_dest(oof, st, &s, b->nrows, &y, err) != 0 ||
-		    batch_targets(csv, b, l->target, y, err) != 0 ||
+		    batch_targets(st, csv, b, l->target, y, err) != 0 ||
 		    hc_enc_observe_targets(st, y, b->nrows, err) != 0)
 			goto done;
 		for (size_t j = 0; j < st->ncols; j++)
@@ -523,6 +716,25 @@ done:
 
 /* ---- encoding ------------------------------------------------------------ */
 
+/* oof_block for a multiclass target column j: per class k into
+ * s->tec_blk. */
+static void oof_classes(const struct hc_enc_state *st, const struct hc_enc_oof *oof,
+			const uint32_t *ids, size_t j, size_t n, uint64_t r0,
+			struct scratch *s)
+{
+	for (uint32_t k = 0; k < oof->ncl; k++) {
+		double *dst = s->tec_blk + (j * oof->ncl + k) * s->cap;
+
+		if (!oof->ordered) {
+			hc_te_folds_values_folded(&oof->fc[j * oof->ncl + k], ids,
+						  s->fold, n, st->p.smooth, 0, dst);
+			continue;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[i] = oof->tec[j * oof->ncl + k][r0 + i];
+	}
+}
+
 /* Out-of-fold values of rows r0 .. r0 + n - 1 into s->te_blk and
  * s->woe_blk (column-major like s->ids), column by column so that the
  * fold sums of rows ahead can be prefetched.  ids(j) gives column j's n
@@ -544,6 +756,10 @@ static int oof_block(const struct hc_enc_state *st, const struct hc_enc_oof *oof
 
 			if (!(k & HC_ENC_BIT(w ? HC_ENC_WOE : HC_ENC_TARGET)))
 				continue;
+			if (oof->ncl) {
+				oof_classes(st, oof, ids[j], j, n, r0, s);
+				continue;
+			}
 			if (!oof->ordered) {
 				hc_te_folds_values_folded(&oof->f[j], ids[j], s->fold, n,
 							  st->p.smooth, w, dst);
@@ -565,9 +781,12 @@ static int put_row(const struct hc_enc_state *st, const struct hc_enc_oof *oof,
 	er->num = s->row_num;
 	er->te = oof ? s->te : NULL;
 	er->woe = oof ? s->woe : NULL;
+	er->tec = oof && s->ncl ? s->tec : NULL;
 	for (size_t j = 0; oof && j < st->ncols; j++) {
 		s->te[j] = s->te_blk[j * s->cap + i];
 		s->woe[j] = s->woe_blk[j * s->cap + i];
+		for (uint32_t k = 0; k < s->ncl && is_target_col(st, j); k++)
+			s->tec[j * s->ncl + k] = s->tec_blk[(j * s->ncl + k) * s->cap + i];
 	}
 	return hc_enc_writer_row(w, er, err);
 }
@@ -593,11 +812,11 @@ int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
 	er.keep = keep;
 	er.keep_len = keep_len;
 	while ((got = hc_csv_next_batch(csv, &b, err)) == 1) {
-		if (scratch_reserve(&s, b->nrows, st->ncols, err) != 0)
+		if (scratch_reserve(&s, b->nrows, st->ncols, st->nclasses, err) != 0)
 			goto done;
 		er.vals = s.vals;
 		er.lens = s.lens;
-		if (batch_targets(csv, b, l->target, s.y, err) != 0)
+		if (batch_targets(st, csv, b, l->target, s.y, err) != 0)
 			goto done;
 		for (size_t j = 0; j < st->ncols; j++) {
 			if (batch_column(NULL, st, csv, b, l, j, &s, s.ids + j * s.cap,
@@ -660,7 +879,7 @@ int hc_enc_apply_recorded(const struct hc_enc_state *st,
 		hc_err_nomem(err);
 		goto done;
 	}
-	if (scratch_reserve(&s, RECORDED_BLOCK, st->ncols, err) != 0)
+	if (scratch_reserve(&s, RECORDED_BLOCK, st->ncols, st->nclasses, err) != 0)
 		goto done;
 	for (size_t r0 = 0; r0 < oof->nrows; r0 += RECORDED_BLOCK) {
 		size_t n = oof->nrows - r0 < RECORDED_BLOCK ? oof->nrows - r0 : RECORDED_BLOCK;

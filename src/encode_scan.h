@@ -61,6 +61,14 @@ struct hc_enc_oof {
 	size_t nrows, cap;
 	float **te, **woe;       /* ordered: results per column, per row */
 	size_t ncols;            /* state columns, for release */
+	/* multiclass (st->nclasses = ncl > 0): per target column j and class
+	 * k, [j * ncl + k], the K-fold sums of the indicator [y == k] (fc;
+	 * f is not used then) or the ordered results (tec) */
+	uint32_t ncl;
+	struct hc_te_folds *fc;
+	float **tec;
+	double *yk;              /* scratch: one class's indicators */
+	size_t ykcap;
 };
 
 /* budget: bytes for recording every row (0: never).  0, or -1 with err
@@ -74,6 +82,13 @@ void hc_enc_oof_release(struct hc_enc_oof *o);
  * K-fold with rows recorded, adds them to the fold sums. */
 int hc_enc_oof_finish(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		      struct hc_err *err);
+
+/* --classes auto: the distinct nonempty labels of csv's column col,
+ * sorted bytewise, become st's classes (hc_enc_set_classes).  More than
+ * HC_ENC_CLASSES_MAX of them is an error naming the column.  0, or -1
+ * with err set. */
+int hc_enc_auto_classes(struct hc_enc_state *st, struct hc_csv_reader *csv,
+			long col, struct hc_err *err);
 
 /* Adds every row of csv to st (and to oof, if not NULL); finalizes st.
  * An input without rows is an error, and so is a column of standardize or

@@ -10,19 +10,24 @@
  *   u8   target_nonbinary
  *   f64  smooth (-1: auto)      u64 min_count     u64 max_categories
  *   u8   order (0 freq, 1 first-seen)             u8  signed_bits
+ *   u32  classes L (version 3; 0: a numeric target), L x str label,
+ *        L x f64 rows of the class
  *   u32  columns C
  *   C x  str name, u32 encoder bit set, u32 K (codes),
  *        with the hash encoder: u8 scheme, u64 buckets, u32 probes,
  *              f64 cutoff, u64 seed
  *        u64 values V,
  *        V x ( str value, u64 count, u32 code,
- *              with a target encoder: f64 n, f64 sum, f64 sum of squares )
+ *              with a target encoder: f64 n, f64 sum, f64 sum of squares,
+ *                or with L classes: f64 n, L x f64 rows of the class )
  *        with a numeric encoder (version 2): u64 numbers, f64 mean, f64
  *              sum of squared deviations, with bins: u32 bins asked, u8
  *              sketch present, the KLL sketch (src/encode_num.h)
  *
  * Version 2 added the numeric encoders (encoder bits 9-11 and their
- * section); a version 1 file is a version 2 file without them.
+ * section); a version 1 file is a version 2 file without them.  Version 3
+ * added the classes of a multiclass target; a version 2 file is a version
+ * 3 file without the classes block (L = 0).
  *
  * Values are stored in id (first-seen) order with their code, so loading
  * needs no sort: a 10M-value vocabulary loads at the speed of interning.
@@ -56,6 +61,7 @@ static void col_release(struct hc_enc_col *c)
 	hc_strmap_release(&c->vocab);
 	hc_free(c->t);
 	hc_free(c->ts2);
+	hc_free(c->tc);
 	hc_free(c->code);
 	hc_free(c->by_code);
 	if (c->hasher_live)
@@ -74,6 +80,10 @@ void hc_enc_state_free(struct hc_enc_state *st)
 		col_release(&st->cols[j]);
 	hc_free(st->cols);
 	hc_free(st->target);
+	for (uint32_t k = 0; k < st->nclasses && st->classes; k++)
+		hc_free(st->classes[k]);
+	hc_free(st->classes);
+	hc_free(st->class_rows);
 	hc_free(st);
 }
 
@@ -120,7 +130,56 @@ nomem:
 	return NULL;
 }
 
+int hc_enc_set_classes(struct hc_enc_state *st, size_t n,
+		       const char *const *labels, const size_t *lens,
+		       struct hc_err *err)
+{
+	if (n == 0)
+		return hc_err_set(err, HC_ERR_USAGE, "--classes: no class given");
+	if (n > HC_ENC_CLASSES_MAX)
+		return hc_err_set(err, HC_ERR_USAGE, "--classes: %zu classes, at most %d", n, HC_ENC_CLASSES_MAX);
+	for (size_t k = 0; k < n; k++) {
+		if (lens[k] == 0)
+			return hc_err_set(err, HC_ERR_USAGE, "--classes: class %zu is empty (an empty target field is a row without a target)", k + 1);
+		for (size_t i = 0; i < k; i++)
+			if (lens[i] == lens[k] && !memcmp(labels[i], labels[k], lens[k]))
+				return hc_err_set(err, HC_ERR_USAGE, "--classes: '%.*s' is given twice", (int)lens[k], labels[k]);
+	}
+	if (!(st->classes = hc_calloc(n, sizeof(*st->classes))) ||
+	    !(st->class_rows = hc_calloc(n, sizeof(*st->class_rows))))
+		return hc_err_nomem(err);
+	for (size_t k = 0; k < n; k++) {
+		st->nclasses = (uint32_t)k + 1;
+		if (!(st->classes[k] = hc_strndup(labels[k], lens[k])))
+			return hc_err_nomem(err);
+	}
+	for (size_t j = 0; j < st->ncols; j++)
+		if (st->cols[j].kinds & HC_ENC_TARGET_KINDS)
+			st->cols[j].ncl = st->nclasses;
+	return 0;
+}
+
+int hc_enc_class_of(const struct hc_enc_state *st, const char *s, size_t len)
+{
+	for (uint32_t k = 0; k < st->nclasses; k++)
+		if (strlen(st->classes[k]) == len && !memcmp(st->classes[k], s, len))
+			return (int)k;
+	return -1;
+}
+
 /* ---- counting ----------------------------------------------------------- */
+
+/* Multiclass sums for ids below cap, grown from c->cap (zeroed). */
+static int grow_tc(struct hc_enc_col *c, size_t cap, uint32_t ncl)
+{
+	void *p;
+
+	if (!(p = hc_reallocarray(c->tc, cap, (size_t)ncl * sizeof(double))))
+		return -1;
+	c->tc = p;
+	memset(c->tc + c->cap * ncl, 0, (cap - c->cap) * ncl * sizeof(double));
+	return 0;
+}
 
 static int col_grow(struct hc_enc_col *c, size_t need, int with_s2)
 {
@@ -129,6 +188,8 @@ static int col_grow(struct hc_enc_col *c, size_t need, int with_s2)
 
 	while (cap < need)
 		cap *= 2;
+	if (c->ncl && grow_tc(c, cap, c->ncl) != 0)
+		return -1;
 	if (!(p = hc_reallocarray(c->t, cap, sizeof(*c->t))))
 		return -1;
 	c->t = p;
@@ -197,6 +258,10 @@ static int add_target_sums(struct hc_enc_state *st, struct hc_enc_col *c,
 		if (y[i] != y[i])
 			continue;
 		c->t[id].n += 1;
+		if (c->ncl) {
+			c->tc[(size_t)id * c->ncl + (size_t)y[i]] += 1;
+			continue;
+		}
 		c->t[id].s += y[i];
 		if (c->ts2)
 			c->ts2[id] += y[i] * y[i];
@@ -211,6 +276,12 @@ int hc_enc_observe_targets(struct hc_enc_state *st, const double *y, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		if (y[i] != y[i])
 			continue;
+		if (st->nclasses) {
+			/* a class index (the scan checked it) */
+			st->target_rows++;
+			st->class_rows[(size_t)y[i]] += 1;
+			continue;
+		}
 		if (y[i] != 0 && y[i] != 1 && !st->target_nonbinary && start_s2(st) != 0)
 			return hc_err_nomem(err);
 		st->target_rows++;
@@ -480,6 +551,22 @@ double hc_enc_te(const struct hc_enc_state *st, const struct hc_enc_col *c,
 	return hc_te_value(n, s, s2, &g, st->p.smooth);
 }
 
+double hc_enc_te_class(const struct hc_enc_state *st,
+		       const struct hc_enc_col *c, uint32_t id, uint32_t k)
+{
+	struct hc_te_global g;
+	double n = 0, s = 0;
+
+	/* the indicator is 0/1: its sum of squares is its sum */
+	hc_te_global_init(&g, (double)st->target_rows, st->class_rows[k],
+			  st->class_rows[k]);
+	if (id != HC_ENC_UNSEEN && id < c->cap) {
+		n = c->t[id].n;
+		s = c->tc[(size_t)id * st->nclasses + k];
+	}
+	return hc_te_value(n, s, s, &g, st->p.smooth);
+}
+
 double hc_enc_woe(const struct hc_enc_state *st, const struct hc_enc_col *c,
 		  uint32_t id)
 {
@@ -509,6 +596,11 @@ int hc_enc_serialize(const struct hc_enc_state *st, struct hc_buf *b)
 	hc_buf_put_u64(b, st->p.max_categories);
 	hc_buf_put_u8(b, (uint8_t)st->p.order);
 	hc_buf_put_u8(b, (uint8_t)st->p.signed_bits);
+	hc_buf_put_u32(b, st->nclasses);
+	for (uint32_t k = 0; k < st->nclasses; k++)
+		hc_buf_put_str(b, st->classes[k], strlen(st->classes[k]));
+	for (uint32_t k = 0; k < st->nclasses; k++)
+		hc_buf_put_f64(b, st->class_rows[k]);
 	hc_buf_put_u32(b, (uint32_t)st->ncols);
 	for (size_t j = 0; j < st->ncols; j++) {
 		const struct hc_enc_col *c = &st->cols[j];
@@ -536,6 +628,12 @@ int hc_enc_serialize(const struct hc_enc_state *st, struct hc_buf *b)
 			hc_buf_put_u32(b, c->code[id]);
 			if (!tgt)
 				continue;
+			if (c->ncl) {
+				hc_buf_put_f64(b, id < c->cap ? c->t[id].n : 0);
+				for (uint32_t k = 0; k < c->ncl; k++)
+					hc_buf_put_f64(b, id < c->cap ? c->tc[id * c->ncl + k] : 0);
+				continue;
+			}
 			value_sums(c, (uint32_t)id, &tn, &ts, &ts2);
 			hc_buf_put_f64(b, tn);
 			hc_buf_put_f64(b, ts);
@@ -569,8 +667,51 @@ static int sums_fit(double n, double s, double s2, int nonbinary)
 	return fabs(s) <= n * m && s2 >= 0 && s2 <= n * m * m;
 }
 
+/* Version 3's classes block (get_header). */
+static int get_classes(struct hc_enc_state *st, struct hc_cursor *cur,
+		       struct hc_err *err)
+{
+	uint32_t n;
+	double sum = 0;
+
+	if (hc_get_u32(cur, &n) != 0)
+		return corrupt(err, "truncated header");
+	if (n == 0)
+		return 0;
+	if (n > HC_ENC_CLASSES_MAX || !st->target || st->target_nonbinary ||
+	    st->target_sum != 0 || st->target_sum2 != 0)
+		return corrupt(err, "classes");
+	if (!(st->classes = hc_calloc(n, sizeof(*st->classes))) ||
+	    !(st->class_rows = hc_calloc(n, sizeof(*st->class_rows))))
+		return hc_err_nomem(err);
+	for (uint32_t k = 0; k < n; k++) {
+		const char *t;
+		size_t len;
+
+		if (hc_get_str(cur, &t, &len) != 0 || memchr(t, '\0', len) || !len)
+			return corrupt(err, "class label");
+		st->nclasses = k + 1;
+		if (!(st->classes[k] = hc_strndup(t, len)))
+			return hc_err_nomem(err);
+		if (hc_enc_class_of(st, t, len) != (int)k)
+			return corrupt(err, "a class appears twice");
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		if (hc_get_f64(cur, &st->class_rows[k]) != 0)
+			return corrupt(err, "truncated header");
+		if (!sums_fit((double)st->target_rows, st->class_rows[k],
+			      st->class_rows[k], 0) ||
+		    st->class_rows[k] != floor(st->class_rows[k]))
+			return corrupt(err, "class rows");
+		sum += st->class_rows[k];
+	}
+	if (sum != (double)st->target_rows)
+		return corrupt(err, "class rows");
+	return 0;
+}
+
 static int get_header(struct hc_enc_state *st, struct hc_cursor *cur,
-		      uint32_t *ncols, struct hc_err *err)
+		      unsigned version, uint32_t *ncols, struct hc_err *err)
 {
 	const char *t;
 	size_t tlen;
@@ -589,7 +730,11 @@ static int get_header(struct hc_enc_state *st, struct hc_cursor *cur,
 	hc_get_u64(cur, &st->p.min_count);
 	hc_get_u64(cur, &st->p.max_categories);
 	hc_get_u8(cur, &order);
-	hc_get_u8(cur, &sb);
+	if (hc_get_u8(cur, &sb) != 0)
+		return corrupt(err, "truncated header");
+	st->target_nonbinary = nb;
+	if (version >= 3 && get_classes(st, cur, err) != 0)
+		return -1;
 	if (hc_get_u32(cur, ncols) != 0)
 		return corrupt(err, "truncated header");
 	if (nb > 1 || order > 1 || sb > 1 || !(st->p.smooth <= HC_TE_SMOOTH_MAX) ||
@@ -612,7 +757,23 @@ struct entry {
 	uint64_t hash, count;
 	uint32_t code;
 	double n, s, s2;
+	double cs[HC_ENC_CLASSES_MAX]; /* multiclass: rows per class */
 };
+
+/* A multiclass value's sums: whole, each within n, adding up to n. */
+static int class_sums_fit(const struct entry *e, uint32_t ncl)
+{
+	double sum = 0;
+
+	if (!(e->n >= 0 && e->n <= 0x1p64 && e->n == floor(e->n)))
+		return 0;
+	for (uint32_t k = 0; k < ncl; k++) {
+		if (!(e->cs[k] >= 0 && e->cs[k] <= e->n && e->cs[k] == floor(e->cs[k])))
+			return 0;
+		sum += e->cs[k];
+	}
+	return sum == e->n;
+}
 
 static int parse_value(const struct hc_enc_state *st, struct hc_cursor *cur,
 		       int tgt, struct entry *e, struct hc_err *err)
@@ -623,6 +784,16 @@ static int parse_value(const struct hc_enc_state *st, struct hc_cursor *cur,
 	e->hash = XXH3_64bits(e->key, e->len);
 	if (!tgt)
 		return 0;
+	if (st->nclasses) {
+		if (hc_get_f64(cur, &e->n) != 0)
+			return corrupt(err, "truncated target sums");
+		for (uint32_t k = 0; k < st->nclasses; k++)
+			if (hc_get_f64(cur, &e->cs[k]) != 0)
+				return corrupt(err, "truncated target sums");
+		if (!(e->n <= (double)st->target_rows) || !class_sums_fit(e, st->nclasses))
+			return corrupt(err, "target sums");
+		return 0;
+	}
 	if (hc_get_f64(cur, &e->n) != 0 || hc_get_f64(cur, &e->s) != 0 ||
 	    hc_get_f64(cur, &e->s2) != 0)
 		return corrupt(err, "truncated target sums");
@@ -651,7 +822,11 @@ static int store_value(struct hc_enc_col *c, const struct entry *e, int tgt,
 	c->code[id] = e->code;
 	if (e->code < c->ncodes)
 		c->by_code[e->code] = (uint32_t)id;
-	if (tgt) {
+	if (tgt && c->ncl) {
+		c->t[id].n = e->n;
+		c->t[id].s = 0;
+		memcpy(c->tc + id * c->ncl, e->cs, c->ncl * sizeof(double));
+	} else if (tgt) {
 		c->t[id].n = e->n;
 		c->t[id].s = e->s;
 		c->ts2[id] = e->s2;
@@ -662,10 +837,11 @@ static int store_value(struct hc_enc_col *c, const struct entry *e, int tgt,
 /* The bytes of the n values' keys, read ahead in a copy of the cursor, so
  * that the vocabulary is allocated once at its full size.  A record's size
  * after its key is parse_value's: count, code, and the target sums. */
-static int key_bytes(struct hc_cursor cur, int tgt, uint64_t n, size_t *sum,
-		     struct hc_err *err)
+static int key_bytes(struct hc_cursor cur, int tgt, uint32_t ncl, uint64_t n,
+		     size_t *sum, struct hc_err *err)
 {
-	size_t rest = tgt ? 8 + 4 + 3 * 8 : 8 + 4;
+	size_t rest = !tgt ? 8 + 4 : ncl ? 8 + 4 + (1 + (size_t)ncl) * 8
+				      : 8 + 4 + 3 * 8;
 
 	*sum = 0;
 	for (uint64_t i = 0; i < n; i++) {
@@ -746,7 +922,7 @@ static int get_col(const struct hc_enc_state *st, struct hc_enc_col *c,
 	/* fit refuses woe without a 0/1 target or with --smooth 0 (an
 	 * infinite woe); a state that has one is damaged */
 	if ((c->kinds & HC_ENC_BIT(HC_ENC_WOE)) &&
-	    (st->target_nonbinary || st->p.smooth == 0))
+	    (st->target_nonbinary || st->p.smooth == 0 || st->nclasses))
 		return corrupt(err, "woe settings");
 	if (c->kinds == 0 || c->kinds >= HC_ENC_BIT(HC_ENC_NKINDS) ||
 	    n > HC_STRMAP_MAX_KEYS || n > hc_cursor_left(cur) / 16 ||
@@ -757,14 +933,21 @@ static int get_col(const struct hc_enc_state *st, struct hc_enc_col *c,
 	    !(c->by_code = hc_mallocarray(c->ncodes ? c->ncodes : 1, sizeof(*c->by_code))))
 		return hc_err_nomem(err);
 	memset(c->by_code, 0xff, (size_t)c->ncodes * sizeof(*c->by_code));
-	if (tgt) {
+	if (tgt && st->nclasses) {
+		c->ncl = st->nclasses;
+		c->cap = n ? n : 1;
+		c->t = hc_mallocarray(c->cap, sizeof(*c->t));
+		c->tc = hc_mallocarray(c->cap, (size_t)c->ncl * sizeof(double));
+		if (!c->t || !c->tc)
+			return hc_err_nomem(err);
+	} else if (tgt) {
 		c->cap = n ? n : 1;
 		c->t = hc_mallocarray(c->cap, sizeof(*c->t));
 		c->ts2 = hc_mallocarray(c->cap, sizeof(double));
 		if (!c->t || !c->ts2)
 			return hc_err_nomem(err);
 	}
-	if (key_bytes(*cur, tgt, n, &keys, err) != 0)
+	if (key_bytes(*cur, tgt, c->ncl, n, &keys, err) != 0)
 		return -1;
 	if (hc_strmap_reserve(&c->vocab, n, keys) != 0)
 		return hc_err_nomem(err);
@@ -797,6 +980,13 @@ static int build_hashers(struct hc_enc_state *st, struct hc_err *err)
 struct hc_enc_state *hc_enc_deserialize(struct hc_cursor *cur,
 					struct hc_err *err)
 {
+	return hc_enc_deserialize_v(cur, HC_ENC_STATE_VERSION, err);
+}
+
+struct hc_enc_state *hc_enc_deserialize_v(struct hc_cursor *cur,
+					  unsigned version,
+					  struct hc_err *err)
+{
 	struct hc_enc_state *st = hc_calloc(1, sizeof(*st));
 	uint32_t ncols;
 
@@ -804,7 +994,7 @@ struct hc_enc_state *hc_enc_deserialize(struct hc_cursor *cur,
 		hc_err_nomem(err);
 		return NULL;
 	}
-	if (get_header(st, cur, &ncols, err) != 0)
+	if (get_header(st, cur, version, &ncols, err) != 0)
 		goto fail;
 	if (!(st->cols = hc_calloc(ncols, sizeof(*st->cols)))) {
 		hc_err_nomem(err);
@@ -855,6 +1045,11 @@ static int same_setup(const struct hc_enc_state *a, const struct hc_enc_state *b
 	if ((a->target == NULL) != (b->target == NULL) ||
 	    (a->target && strcmp(a->target, b->target) != 0))
 		return hc_err_set(err, HC_ERR_DATA, "states have different target columns");
+	if (a->nclasses != b->nclasses)
+		return hc_err_set(err, HC_ERR_DATA, "states have different --classes");
+	for (uint32_t k = 0; k < a->nclasses; k++)
+		if (strcmp(a->classes[k], b->classes[k]) != 0)
+			return hc_err_set(err, HC_ERR_DATA, "states have different --classes ('%s' and '%s')", a->classes[k], b->classes[k]);
 	if (a->p.smooth != b->p.smooth || a->p.min_count != b->p.min_count ||
 	    a->p.max_categories != b->p.max_categories ||
 	    a->p.order != b->p.order || a->p.signed_bits != b->p.signed_bits)
@@ -885,6 +1080,12 @@ static int merge_col(struct hc_enc_state *a, struct hc_enc_col *ca,
 			continue;
 		if (id >= ca->cap && col_grow(ca, (size_t)id + 1, ca->ts2 != NULL) != 0)
 			return hc_err_nomem(err);
+		if (ca->ncl) {
+			ca->t[id].n += i < cb->cap ? cb->t[i].n : 0;
+			for (uint32_t k = 0; k < ca->ncl && i < cb->cap; k++)
+				ca->tc[(size_t)id * ca->ncl + k] += cb->tc[i * cb->ncl + k];
+			continue;
+		}
 		value_sums(cb, (uint32_t)i, &tn, &ts, &ts2);
 		ca->t[id].n += tn;
 		ca->t[id].s += ts;
@@ -911,6 +1112,8 @@ int hc_enc_merge(struct hc_enc_state *a, const struct hc_enc_state *b,
 	a->target_rows += b->target_rows;
 	a->target_sum += b->target_sum;
 	a->target_sum2 += b->target_sum2;
+	for (uint32_t k = 0; k < a->nclasses; k++)
+		a->class_rows[k] += b->class_rows[k];
 	for (size_t j = 0; j < a->ncols; j++)
 		if (merge_col(a, &a->cols[j], &b->cols[j], err) != 0)
 			return -1;

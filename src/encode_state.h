@@ -91,6 +91,9 @@ struct hc_enc_col {
 	struct hc_enc_tsum *t;  /* per id, with a target encoder */
 	double *ts2;            /* per id: sum of squares; NULL while every
 				   target is 0 or 1 (then it equals t[id].s) */
+	uint32_t ncl;           /* multiclass with a target encoder: the
+				   state's nclasses, else 0 */
+	double *tc;             /* multiclass: per id, per class (above) */
 	size_t cap;
 	/* hc_enc_finalize: */
 	uint32_t *code;         /* per id: 0..K-1, or K */
@@ -127,6 +130,14 @@ struct hc_enc_state {
 	uint64_t rows, target_rows;
 	double target_sum, target_sum2;
 	int target_nonbinary;   /* some target was neither 0 nor 1 */
+	/* Multiclass one-vs-rest (--classes): the target is a label among
+	 * classes[0..nclasses-1] (0: a numeric target), a row's y its index;
+	 * class_rows[k] counts the rows of class k.  Target encoders then
+	 * keep, per value, the rows with a target (t[id].n) and per class
+	 * the rows of that class (tc[id * nclasses + k]); t[id].s is 0. */
+	uint32_t nclasses;
+	char **classes;
+	double *class_rows;
 	size_t ncols;
 	struct hc_enc_col *cols;
 };
@@ -143,6 +154,19 @@ struct hc_enc_state *hc_enc_state_new(const struct hc_enc_params *p,
 				      const struct hc_enc_hash *hash,
 				      struct hc_err *err);
 void hc_enc_state_free(struct hc_enc_state *st);
+
+/* Most classes of a multiclass target. */
+#define HC_ENC_CLASSES_MAX 64
+
+/* Makes st's target multiclass with the n labels given (copied; before
+ * the first observation).  Target rows' y are then class indices.  0, or
+ * -1 with err set (HC_ERR_USAGE: no class, more than
+ * HC_ENC_CLASSES_MAX, one twice, or empty). */
+int hc_enc_set_classes(struct hc_enc_state *st, size_t n,
+		       const char *const *labels, const size_t *lens,
+		       struct hc_err *err);
+/* The index of a label among st's classes, or -1. */
+int hc_enc_class_of(const struct hc_enc_state *st, const char *s, size_t len);
 
 /* Counts one row: vals[j]/lens[j] is column j's value, y its target (NaN:
  * none, ignored by target sums).  ids (if not NULL) gets each value's id
@@ -194,14 +218,23 @@ double hc_enc_te(const struct hc_enc_state *st, const struct hc_enc_col *c,
 		 uint32_t id);
 double hc_enc_woe(const struct hc_enc_state *st, const struct hc_enc_col *c,
 		  uint32_t id);
+/* Multiclass: the in-sample encoding of id for class k, the smoothed
+ * mean of the indicator [label == k] (unseen: the class's prior). */
+double hc_enc_te_class(const struct hc_enc_state *st,
+		       const struct hc_enc_col *c, uint32_t id, uint32_t k);
 
 /* Serialises st (finalized) as the payload of a state file.  0, or -1
  * (out of memory).  Values go out in code order, the rest after. */
 int hc_enc_serialize(const struct hc_enc_state *st, struct hc_buf *b);
 /* Reads a payload back (finalized).  NULL with err set ("corrupted
- * encode state: ..."). */
+ * encode state: ...").  _v reads the payload of a file of an older
+ * version (1, 2: no classes; the plain form reads the current one). */
+#define HC_ENC_STATE_VERSION 3
 struct hc_enc_state *hc_enc_deserialize(struct hc_cursor *cur,
 					struct hc_err *err);
+struct hc_enc_state *hc_enc_deserialize_v(struct hc_cursor *cur,
+					  unsigned version,
+					  struct hc_err *err);
 /* Adds b into a: same columns, encoders, target and options, else an
  * error naming the difference.  a is finalized again.  0, or -1. */
 int hc_enc_merge(struct hc_enc_state *a, const struct hc_enc_state *b,

@@ -34,6 +34,7 @@ int main(void)
 		suite_encode,
 		suite_encode_fast,
 		suite_encode_num,
+		suite_encode_classes,
 		suite_utf8,
 		suite_corrupt,
 		suite_metrics,

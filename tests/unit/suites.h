@@ -29,6 +29,7 @@ Suite *suite_encode_codes(void);
 Suite *suite_encode(void);
 Suite *suite_encode_fast(void);
 Suite *suite_encode_num(void);
+Suite *suite_encode_classes(void);
 Suite *suite_utf8(void);
 Suite *suite_corrupt(void);
 Suite *suite_metrics(void);
