@@ -328,8 +328,8 @@ static int add_exact(struct hc_profile *p, struct hc_colprof *c,
  * counter, and the HyperLogLog register are prefetched.  On the 10M-row
  * mixed file (--approx, 2 threads, a loaded machine) this alone took the
  * CPU time from 10.6 to 9.2 s: a batch of 12500 rows holds about a third
- * as many distinct values as rows, over the 12 columns. */
-/* Absorbs the stage's values with their counts into c's sketches. */
+ * as many distinct values as rows, over the 12 columns.  This absorbs the
+ * stage's values with their counts into c's sketches. */
 static int absorb_stage(struct hc_profile *p, struct hc_colprof *c,
 			const struct hc_csv_batch *b)
 {
