@@ -2,6 +2,8 @@
 #
 #   make            build ./hicard
 #   make test       install missing Debian packages, build, run every test
+#                   (make check: the same without the packages; JOBS=1 runs
+#                   one test at a time, TESTS=tests/cli/X.test picks files)
 #   make demo       install missing Debian packages, build, run the demo
 #   make asan       the tests under AddressSanitizer + UBSan (SANITIZE=1)
 #   make bench      benchmarks on generated data (not part of the tests)
@@ -118,25 +120,32 @@ deps:
 test: deps
 	@$(MAKE) --no-print-directory check
 
+# Every unit suite and command-line case, JOBS at a time (default: the
+# online processors), longest first by the last run's times
+# ($(BUILD)/test-times); tests/cli/run.sh says how.
+JOBS     ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+TESTS    ?= $(sort $(wildcard tests/cli/*.test))
+RUN_TESTS = JOBS=$(JOBS) HICARD=$(BIN) GENDATA=$(BUILD)/gendata sh tests/cli/run.sh
+VALGRIND  = valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite --show-leak-kinds=definite
+
 check: $(BIN) $(UNIT_BIN) $(TOOLS)
-	$(UNIT_BIN)
-	HICARD=$(BIN) GENDATA=$(BUILD)/gendata sh tests/cli/run.sh tests/cli/*.test
+	UNIT=$(UNIT_BIN) TIMES=$(BUILD)/test-times $(RUN_TESTS) $(TESTS)
 
 unit: $(UNIT_BIN)
-	$(UNIT_BIN)
+	UNIT=$(UNIT_BIN) $(RUN_TESTS)
 
 cli: $(BIN) $(TOOLS)
-	HICARD=$(BIN) GENDATA=$(BUILD)/gendata sh tests/cli/run.sh tests/cli/*.test
+	TIMES=$(BUILD)/test-times $(RUN_TESTS) $(TESTS)
 
 asan:
 	@$(MAKE) --no-print-directory SANITIZE=1 check
 
+# WALK_STEP=9: the allocation-failure walks try every 9th allocation (a
+# run costs about a second here).
 valgrind: $(BIN) $(UNIT_BIN) $(TOOLS)
-	CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full \
-	  --errors-for-leak-kinds=definite --show-leak-kinds=definite $(UNIT_BIN)
-	HICARD=$(BIN) GENDATA=$(BUILD)/gendata WALK_STEP=9 \
-	  HICARD_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite" \
-	  sh tests/cli/run.sh tests/cli/*.test
+	CK_FORK=no UNIT_WRAP="$(VALGRIND)" HICARD_WRAP="$(VALGRIND)" WALK_STEP=9 \
+	  UNIT=$(UNIT_BIN) TIMES=$(BUILD)/test-times.valgrind $(RUN_TESTS) $(TESTS)
 
 # Fuzzing (tests/fuzz/README): one libFuzzer target per reader,
 # tests/fuzz/fuzz_NAME.c -> build/fuzz/NAME, built with clang and
