@@ -19,7 +19,7 @@
  * slot (rewritten when the table grows), for hc_strmap_key and
  * hc_strmap_valuep; a short key's pointer is into its slot (the padding
  * NUL-terminates it).  The table doubles at 3/4 load, moving slots only
- * (no key is hashed twice).  Slot arrays of 4 MiB or more are 2 MiB
+ * (no key is hashed twice).  Slot arrays of 2 MiB or more are 2 MiB
  * aligned and advised to transparent huge pages: random probes over tens
  * of megabytes otherwise miss the TLB as well as the cache.  There is no
  * deletion: no user needs it, and it keeps ids dense.
