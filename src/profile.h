@@ -90,12 +90,18 @@ size_t hc_profile_ncols(const struct hc_profile *p);
 /* Reads every batch of csv into p (src/profile_scan.c): profile column j
  * is CSV column cols[j]; target_col is the target's CSV column, or -1.
  * With a team, columns are counted on its workers while the next batch is
- * read; without, on this thread.  prog (may be NULL) is updated per batch.
+ * read, and on this thread after that (so a team of one worker less than
+ * the threads wanted keeps them all busy); without, on this thread.  prog
+ * (may be NULL) is updated per batch.
  * 0, or -1 with err set (a CSV error, a target that is not a finite
  * number, out of memory). */
 int hc_profile_scan(struct hc_profile *p, struct hc_csv_reader *csv,
 		    const size_t *cols, long target_col, struct hc_team *team,
 		    struct hc_progress *prog, struct hc_err *err);
+
+/* Sets order[0..n) to the indices 0..n-1 by decreasing cost, ties by
+ * index: the order in which hc_profile_scan hands out columns. */
+void hc_profile_order_by_cost(const double *cost, size_t n, size_t *order);
 
 /* The report.  NULL with err set (out of memory). */
 cJSON *hc_profile_report(const struct hc_profile *p, struct hc_err *err);

@@ -77,3 +77,33 @@ size_t hc_rank_top(const struct hc_topk_item *items, size_t n, size_t k,
 	qsort(out, m, sizeof(*out), cmp);
 	return m;
 }
+
+/* Restores the heap above slot i (a new item at the end). */
+static void sift_up(struct hc_topk_item *h, size_t i,
+		    int (*cmp)(const void *, const void *))
+{
+	struct hc_topk_item x = h[i];
+
+	for (size_t up; i > 0 && cmp(&h[up = (i - 1) / 2], &x) < 0; i = up)
+		h[i] = h[up];
+	h[i] = x;
+}
+
+void hc_rank_offer(struct hc_topk_item *heap, size_t *m, size_t k,
+		   const struct hc_topk_item *it,
+		   int (*cmp)(const void *, const void *))
+{
+	if (*m < k) {
+		heap[*m] = *it;
+		sift_up(heap, (*m)++, cmp);
+	} else if (k && cmp(it, &heap[0]) < 0) {
+		heap[0] = *it;
+		sift_down(heap, 0, k, cmp);
+	}
+}
+
+void hc_rank_offer_end(struct hc_topk_item *heap, size_t m,
+		       int (*cmp)(const void *, const void *))
+{
+	qsort(heap, m, sizeof(*heap), cmp);
+}

@@ -30,4 +30,16 @@ size_t hc_rank_top(const struct hc_topk_item *items, size_t n, size_t k,
 		   int (*cmp)(const void *, const void *),
 		   struct hc_topk_item *out);
 
+/* hc_rank_top with the items offered one at a time, for a caller that
+ * has no array of them all (an exact column's million values come from
+ * its map; an array of them took 32 bytes each at the report's memory
+ * peak).  heap has room for k items; *m (0 at first) counts those it
+ * holds.  After the last offer, hc_rank_offer_end sorts heap[0..m): the
+ * same items in the same order as hc_rank_top. */
+void hc_rank_offer(struct hc_topk_item *heap, size_t *m, size_t k,
+		   const struct hc_topk_item *it,
+		   int (*cmp)(const void *, const void *));
+void hc_rank_offer_end(struct hc_topk_item *heap, size_t m,
+		       int (*cmp)(const void *, const void *));
+
 #endif

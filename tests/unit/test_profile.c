@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/buf.h"
+#include "lib/csv_read.h"
 #include "lib/mem.h"
 #include "lib/memeq.h"
 #include "lib/report.h"
+#include "lib/team.h"
 #include "src/coltype.h"
 #include "src/hll.h"
 #include "src/profile.h"
@@ -587,6 +590,75 @@ START_TEST(approx_weighted_equals_exact)
 }
 END_TEST
 
+START_TEST(order_by_cost)
+{
+	const double cost[] = {0.5, 3.0, 0.5, 9.0, 0.0, 3.0};
+	const size_t want[] = {3, 1, 5, 0, 2, 4};
+	size_t order[6];
+
+	hc_profile_order_by_cost(cost, 6, order);
+	for (size_t i = 0; i < 6; i++)
+		ck_assert_uint_eq(order[i], want[i]);
+}
+END_TEST
+
+/* The JSON report of a CSV file scanned with a team of workers (or none). */
+static char *scan_json(const char *path, unsigned workers)
+{
+	static const char *const names[] = {"a", "b", "c"};
+	static const size_t cols[] = {0, 1, 2};
+	struct hc_profile_opts o = {.memory = 1 << 20, .hll_p = 10, .k = 5,
+				    .target = -1, .collision = 0.01};
+	struct hc_csv_opts copts = {.delim = ','};
+	struct hc_err err = {0};
+	struct hc_csv_reader *csv = hc_csv_open(path, &copts, &err);
+	struct hc_profile *p = hc_profile_new(&o, 3, names, &err);
+	struct hc_team *team = workers ? hc_team_new(workers, &err) : NULL;
+	cJSON *doc;
+	char *text;
+
+	ck_assert_ptr_nonnull(csv);
+	ck_assert_ptr_nonnull(p);
+	ck_assert(!workers || team);
+	ck_assert_int_eq(hc_profile_scan(p, csv, cols, -1, team, NULL, &err), 0);
+	doc = hc_profile_report(p, &err);
+	ck_assert_ptr_nonnull(doc);
+	text = cJSON_PrintUnformatted(doc);
+	ck_assert_ptr_nonnull(text);
+	cJSON_Delete(doc);
+	hc_team_free(team);
+	hc_profile_free(p);
+	hc_csv_close(csv);
+	return text;
+}
+
+/* This thread counts columns along with the team's workers: the report
+ * is the same with any number of them, over many batches. */
+START_TEST(scan_team_same)
+{
+	size_t rows = 150000, len = 0;
+	char *data = malloc(rows * 24 + 16), *path, *one, *two, *three;
+
+	ck_assert_ptr_nonnull(data);
+	len += (size_t)sprintf(data, "a,b,c\n");
+	for (size_t i = 0; i < rows; i++)
+		len += (size_t)sprintf(data + len, "%zu,x%zu,%zu\n",
+				       i % 7, (i * 2654435761u) % 50000, i);
+	path = th_tmp_str(data);
+	one = scan_json(path, 0);
+	two = scan_json(path, 1);
+	three = scan_json(path, 2);
+	ck_assert_str_eq(two, one);
+	ck_assert_str_eq(three, one);
+	cJSON_free(one);
+	cJSON_free(two);
+	cJSON_free(three);
+	unlink(path);
+	free(path);
+	free(data);
+}
+END_TEST
+
 Suite *suite_profile(void)
 {
 	Suite *s = suite_create("profile");
@@ -603,6 +675,8 @@ Suite *suite_profile(void)
 	tcase_add_test(tc, memeq_every_byte);
 	tcase_add_test(tc, stage_counts);
 	tcase_add_test(tc, approx_weighted_equals_exact);
+	tcase_add_test(tc, order_by_cost);
+	tcase_add_test(tc, scan_team_same);
 	suite_add_tcase(s, tc);
 	return s;
 }

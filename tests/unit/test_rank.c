@@ -60,7 +60,7 @@ START_TEST(counts_like_qsort)
 }
 END_TEST
 
-/* n distinct values "v<number>" (some prefixes of others: v1, v12, ...)
+/* hc_rank_top and hc_rank_offer against a full sort: n distinct values "v<number>" (some prefixes of others: v1, v12, ...)
  * with counts from a few levels, so that ties straddle the k-th place. */
 START_TEST(top_like_full_sort)
 {
@@ -102,6 +102,14 @@ START_TEST(top_like_full_sort)
 				ck_assert_uint_eq(top[i].len, full[i].len);
 				ck_assert_ptr_eq(top[i].value, full[i].value);
 			}
+			/* The same, offered one at a time. */
+			m = 0;
+			for (size_t i = 0; i < n; i++)
+				hc_rank_offer(top, &m, k, &items[i], cmp);
+			hc_rank_offer_end(top, m, cmp);
+			ck_assert_uint_eq(m, k < n ? k : n);
+			for (size_t i = 0; i < m; i++)
+				ck_assert_ptr_eq(top[i].value, full[i].value);
 		}
 		free(items);
 		free(full);

@@ -404,6 +404,45 @@ START_TEST(test_values)
 }
 END_TEST
 
+/* hc_strmap_short_valuep finds short keys only, as upsert does, and
+ * inserts nothing; keys of one hash and of lengths up to the limit stay
+ * apart ("ab" and "ab\0"). */
+START_TEST(test_short_valuep)
+{
+	static const char *keys[] = {"", "a", "ab", "abcdefghijk", "abcdefghijkl"};
+	const size_t n = sizeof(keys) / sizeof(keys[0]);
+	const uint64_t h = 0x1234567887654321ull;
+	struct hc_strmap m;
+	int added;
+	uint32_t id;
+
+	hc_strmap_init(&m);
+	ck_assert_ptr_null(hc_strmap_short_valuep(&m, "a", 1, h));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t *v = hc_strmap_upsert_hashed(&m, keys[i], strlen(keys[i]),
+						      h, &added, &id);
+		ck_assert_ptr_nonnull(v);
+		*v = 10 + i;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(keys[i]);
+		uint64_t *v = hc_strmap_short_valuep(&m, keys[i], len, h);
+		if (len > HC_STRMAP_INLINE) {
+			ck_assert_ptr_null(v);
+			continue;
+		}
+		ck_assert_ptr_nonnull(v);
+		ck_assert_uint_eq(*v, 10 + i);
+		ck_assert_ptr_eq(v, hc_strmap_valuep(&m, i));
+	}
+	ck_assert_ptr_null(hc_strmap_short_valuep(&m, "ab\0", 3, h));
+	ck_assert_ptr_null(hc_strmap_short_valuep(&m, "b", 1, h));
+	ck_assert_ptr_null(hc_strmap_short_valuep(&m, "a", 1, h ^ 1));
+	ck_assert_uint_eq(hc_strmap_count(&m), n);
+	hc_strmap_release(&m);
+}
+END_TEST
+
 Suite *suite_strmap(void)
 {
 	Suite *s = suite_create("strmap");
@@ -417,6 +456,7 @@ Suite *suite_strmap(void)
 	tcase_add_test(tc, test_inline_limit);
 	tcase_add_test(tc, test_equal_hashes);
 	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_short_valuep);
 	tcase_add_test(tc, test_million);
 	suite_add_tcase(s, tc);
 	return s;
