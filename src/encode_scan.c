@@ -91,24 +91,32 @@ static int multiclass_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 	return 0;
 }
 
-/* o->yk[i] = [y[i] == k] for i < n (NaN stays NaN).  0, or -1. */
+/* o->yk[(k - k0) * n + i] = [y[i] == k] for i < n and classes k0 <= k <
+ * k1 (NaN stays NaN).  0, or -1. */
 static int indicators(struct hc_enc_oof *o, const double *y, size_t n,
-		      uint32_t k, struct hc_err *err)
+		      uint32_t k0, uint32_t k1, struct hc_err *err)
 {
-	if (n > o->ykcap) {
+	size_t need = n * (size_t)(k1 - k0);
+
+	if (need > o->ykcap) {
 		hc_free(o->yk);
 		o->ykcap = 0;
-		if (!(o->yk = hc_mallocarray(n, sizeof(*o->yk))))
+		if (!(o->yk = hc_mallocarray(need, sizeof(*o->yk))))
 			return hc_err_nomem(err);
-		o->ykcap = n;
+		o->ykcap = need;
 	}
-	for (size_t i = 0; i < n; i++)
-		o->yk[i] = y[i] != y[i] ? NAN : y[i] == (double)k;
+	for (uint32_t k = k0; k < k1; k++) {
+		double *yk = o->yk + (size_t)(k - k0) * n;
+
+		for (size_t i = 0; i < n; i++)
+			yk[i] = y[i] != y[i] ? NAN : y[i] == (double)k;
+	}
 	return 0;
 }
 
 /* Adds n rows of column j (ids, targets y, folds) to its fold sums: one
- * set, or one per class of a multiclass target. */
+ * set, or one per class of a multiclass target, whose indicators
+ * (o->yk) the caller made once for the batch (class_indicators). */
 static int folds_add(struct hc_enc_oof *o, size_t j, const uint32_t *ids,
 		     const double *y, const uint8_t *fold, size_t n,
 		     struct hc_err *err)
@@ -116,11 +124,18 @@ static int folds_add(struct hc_enc_oof *o, size_t j, const uint32_t *ids,
 	if (!o->ncl)
 		return hc_te_folds_add_folded(&o->f[j], ids, y, fold, n, err);
 	for (uint32_t k = 0; k < o->ncl; k++)
-		if (indicators(o, y, n, k, err) != 0 ||
-		    hc_te_folds_add_folded(&o->fc[j * o->ncl + k], ids, o->yk,
-					   fold, n, err) != 0)
+		if (hc_te_folds_add_folded(&o->fc[j * o->ncl + k], ids,
+					   o->yk + (size_t)k * n, fold, n, err) != 0)
 			return -1;
 	return 0;
+}
+
+/* Before folds_add of a batch: a multiclass target's indicators, every
+ * class at once for all the batch's columns.  0, or -1. */
+static int class_indicators(struct hc_enc_oof *o, const double *y, size_t n,
+			    struct hc_err *err)
+{
+	return o->ncl ? indicators(o, y, n, 0, o->ncl, err) : 0;
 }
 
 int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
@@ -210,6 +225,8 @@ static int add_recorded(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		size_t m = n - i < RECORDED_BLOCK ? n - i : RECORDED_BLOCK;
 
 		hc_fold_rows(o->seed, r0 + i, o->folds, m, fold);
+		if (class_indicators(o, o->y + r0 + i, m, err) != 0)
+			return -1;
 		for (size_t j = 0; j < st->ncols; j++)
 			if (is_target_col(st, j) &&
 			    folds_add(o, j, o->ids[j] + r0 + i, o->y + r0 + i,
@@ -298,7 +315,7 @@ static int ordered_classes(struct hc_enc_oof *o, const struct hc_enc_state *st,
 
 		hc_te_global_init(&g, (double)st->target_rows, st->class_rows[k],
 				  st->class_rows[k]);
-		if (indicators(o, o->y, o->nrows, k, err) != 0)
+		if (indicators(o, o->y, o->nrows, k, k + 1, err) != 0)
 			return -1;
 		for (size_t j = 0; j < st->ncols; j++) {
 			float **dst = &o->tec[j * o->ncl + k];
@@ -580,6 +597,8 @@ static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
 	if (oof->ordered || oof->full)
 		return 0;
 	hc_fold_rows(oof->seed, r, oof->folds, n, s->fold);
+	if (class_indicators(oof, y, n, err) != 0)
+		return -1;
 	for (size_t j = 0; j < st->ncols; j++)
 		if (is_target_col(st, j) &&
 		    folds_add(oof, j, s->col_ids[j], y, s->fold, n, err) != 0)
