@@ -20,8 +20,8 @@ mkdir "$dir/old" "$dir/new"
 cp "$OLD" "$dir/old/hicard"
 cp "$NEW" "$dir/new/hicard"
 "$GENDATA" ctr --rows "$ROWS" --seed 3 -o "$dir/ctr.csv"
-# numeric target (0 .. 3.4), and a 3-class label with some empty targets
-awk -F, -v OFS=, 'NR > 1 { $1 = $1 + (NR % 7) / 2.5 } 1' "$dir/ctr.csv" >"$dir/num.csv"
+# numeric target (0/1 up to half the rows, then 0 .. 3.4), and a 3-class label with some empty targets
+awk -F, -v OFS=, -v h=$((ROWS / 2)) 'NR > h { $1 = $1 + (NR % 7) / 2.5 } 1' "$dir/ctr.csv" >"$dir/num.csv"
 awk -F, -v OFS=, 'NR == 1 { $1 = "label" } NR > 1 { $1 = NR % 97 == 0 ? "" : substr("abc", 1 + (NR * 7 + $1) % 3, 1) } 1' "$dir/ctr.csv" >"$dir/mc.csv"
 head -50001 "$dir/ctr.csv" >"$dir/a.csv"
 (head -1 "$dir/ctr.csv"; tail -n +50002 "$dir/ctr.csv") >"$dir/b.csv"

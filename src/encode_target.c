@@ -83,6 +83,7 @@ int hc_te_folds_init(struct hc_te_folds *f, uint32_t k, int need_s2,
 
 void hc_te_folds_release(struct hc_te_folds *f)
 {
+	hc_free(f->b);
 	hc_free(f->c);
 	hc_free(f->s2);
 	hc_free(f->gn);
@@ -91,16 +92,26 @@ void hc_te_folds_release(struct hc_te_folds *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* The cells of ids below cap, the new ones zeroed: the binary or the
+ * general ones, whichever f has. */
 static int folds_grow(struct hc_te_folds *f, size_t need, struct hc_err *err)
 {
 	size_t cap = f->cap ? f->cap : 1024, k = f->k;
-	void *c, *s2 = f->s2;
+	void *p, *s2 = f->s2;
 
 	while (cap < need)
 		cap *= 2;
-	if (!(c = hc_reallocarray(f->c, cap * k, sizeof(*f->c))))
+	if (!f->nonbinary) {
+		if (!(p = hc_reallocarray(f->b, cap * k, sizeof(*f->b))))
+			return hc_err_nomem(err);
+		f->b = p;
+		memset(f->b + f->cap * k, 0, (cap - f->cap) * k * sizeof(*f->b));
+		f->cap = cap;
+		return 0;
+	}
+	if (!(p = hc_reallocarray(f->c, cap * k, sizeof(*f->c))))
 		return hc_err_nomem(err);
-	f->c = c;
+	f->c = p;
 	if (f->s2 && !(s2 = hc_reallocarray(f->s2, cap * k, sizeof(*f->s2))))
 		return hc_err_nomem(err);
 	f->s2 = s2;
@@ -111,17 +122,39 @@ static int folds_grow(struct hc_te_folds *f, size_t need, struct hc_err *err)
 	return 0;
 }
 
-/* The first target other than 0 or 1: until now s2 equalled s. */
+/* The first target other than 0 or 1: the count cells become (s, n)
+ * cells, and until now s2 equalled s. */
 static int start_s2(struct hc_te_folds *f, struct hc_err *err)
 {
+	size_t m = f->cap * f->k;
+
+	if (m) {
+		if (!(f->c = hc_mallocarray(m, sizeof(*f->c))))
+			return hc_err_nomem(err);
+		for (size_t i = 0; i < m; i++) {
+			f->c[i].n = f->b[i].n;
+			f->c[i].s = f->b[i].s;
+		}
+	}
+	if (f->need_s2 && m) {
+		if (!(f->s2 = hc_mallocarray(m, sizeof(*f->s2))))
+			return hc_err_nomem(err);
+		for (size_t i = 0; i < m; i++)
+			f->s2[i] = f->b[i].s;
+	}
+	hc_free(f->b);
+	f->b = NULL;
 	f->nonbinary = 1;
-	if (!f->need_s2 || !f->cap)
-		return 0;
-	if (!(f->s2 = hc_mallocarray(f->cap * f->k, sizeof(*f->s2))))
-		return hc_err_nomem(err);
-	for (size_t i = 0; i < f->cap * f->k; i++)
-		f->s2[i] = f->c[i].s;
 	return 0;
+}
+
+void hc_te_folds_cell(const struct hc_te_folds *f, uint32_t id, uint32_t fold,
+		      uint32_t *n, double *s)
+{
+	size_t at = (size_t)id * f->k + fold;
+
+	*n = f->b ? f->b[at].n : f->c[at].n;
+	*s = f->b ? f->b[at].s : f->c[at].s;
 }
 
 int hc_te_folds_add(struct hc_te_folds *f, uint32_t id, uint32_t fold,
@@ -135,8 +168,13 @@ int hc_te_folds_add(struct hc_te_folds *f, uint32_t id, uint32_t fold,
 		f->nvals = (size_t)id + 1;
 	if (y != 0 && y != 1 && !f->nonbinary && start_s2(f, err) != 0)
 		return -1;
-	f->c[at].n++;
-	f->c[at].s += y;
+	if (f->b) {
+		f->b[at].n++;
+		f->b[at].s += y == 1;
+	} else {
+		f->c[at].n++;
+		f->c[at].s += y;
+	}
 	if (f->s2)
 		f->s2[at] += y * y;
 	f->gn[fold]++;
@@ -167,7 +205,18 @@ static double value_out_of_fold(const struct hc_te_folds *f, uint32_t id,
 {
 	double n = 0, s = 0, s2 = 0;
 
-	if (id < f->nvals) {
+	if (id < f->nvals && f->b) {
+		/* counts: the same sums as doubles would make, exactly */
+		const struct hc_te_bcell *b = f->b + (size_t)id * f->k;
+		uint64_t bn = 0, bs = 0;
+
+		for (uint32_t j = 0; j < f->k; j++) {
+			bn += j == fold ? 0 : b[j].n;
+			bs += j == fold ? 0 : b[j].s;
+		}
+		n = (double)bn;
+		s2 = s = (double)bs;
+	} else if (id < f->nvals) {
 		const struct hc_te_cell *c = f->c + (size_t)id * f->k;
 		const double *s2v = f->s2 ? f->s2 + (size_t)id * f->k : NULL;
 
@@ -206,10 +255,16 @@ int hc_te_folds_reserve(struct hc_te_folds *f, size_t nvals,
 		return 0;
 	if (f->cap)
 		return folds_grow(f, nvals, err);
+	if (!f->nonbinary) {
+		if (!(f->b = hc_calloc(nvals, f->k * sizeof(*f->b))))
+			return hc_err_nomem(err);
+		hc_mem_advise_huge(f->b, nvals * f->k * sizeof(*f->b));
+		f->cap = nvals;
+		return 0;
+	}
 	if (!(f->c = hc_calloc(nvals, f->k * sizeof(*f->c))))
 		return hc_err_nomem(err);
-	if (f->nonbinary && f->need_s2 &&
-	    !(f->s2 = hc_calloc(nvals, f->k * sizeof(*f->s2))))
+	if (f->need_s2 && !(f->s2 = hc_calloc(nvals, f->k * sizeof(*f->s2))))
 		return hc_err_nomem(err);
 	f->cap = nvals;
 	hc_mem_advise_huge(f->c, nvals * f->k * sizeof(*f->c));
@@ -219,18 +274,14 @@ int hc_te_folds_reserve(struct hc_te_folds *f, size_t nvals,
 /* Rows this many ahead have their value's sums prefetched. */
 #define AHEAD 16
 
-int hc_te_folds_add_folded(struct hc_te_folds *f, const uint32_t *ids,
-			   const double *y, const uint8_t *fold, size_t n,
-			   struct hc_err *err)
+/* hc_te_folds_add_folded from row i on, with the general cells. */
+static void add_general(struct hc_te_folds *f, const uint32_t *ids,
+			const double *y, const uint8_t *fold, size_t i,
+			size_t n)
 {
-	uint32_t max = 0;
 	size_t k = f->k;
 
-	for (size_t i = 0; i < n; i++)
-		max = ids[i] > max ? ids[i] : max;
-	if (n && max >= f->cap && folds_grow(f, (size_t)max + 1, err) != 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
+	for (; i < n; i++) {
 		double v = y[i];
 		size_t at;
 
@@ -238,9 +289,6 @@ int hc_te_folds_add_folded(struct hc_te_folds *f, const uint32_t *ids,
 			__builtin_prefetch(&f->c[(size_t)ids[i + AHEAD] * k], 1);
 		if (v != v)
 			continue;
-		/* hc_te_folds_add without the checks done above */
-		if (v != 0 && v != 1 && !f->nonbinary && start_s2(f, err) != 0)
-			return -1;
 		if (ids[i] >= f->nvals)
 			f->nvals = (size_t)ids[i] + 1;
 		at = (size_t)ids[i] * k + fold[i];
@@ -252,6 +300,43 @@ int hc_te_folds_add_folded(struct hc_te_folds *f, const uint32_t *ids,
 		f->gs[fold[i]] += v;
 		f->gs2[fold[i]] += v * v;
 	}
+}
+
+int hc_te_folds_add_folded(struct hc_te_folds *f, const uint32_t *ids,
+			   const double *y, const uint8_t *fold, size_t n,
+			   struct hc_err *err)
+{
+	uint32_t max = 0;
+	size_t k = f->k, i;
+
+	for (i = 0; i < n; i++)
+		max = ids[i] > max ? ids[i] : max;
+	if (n && max >= f->cap && folds_grow(f, (size_t)max + 1, err) != 0)
+		return -1;
+	for (i = 0; i < n && f->b; i++) {
+		double v = y[i];
+		size_t at;
+
+		if (i + AHEAD < n)
+			__builtin_prefetch(&f->b[(size_t)ids[i + AHEAD] * k], 1);
+		if (v != v)
+			continue;
+		if (v != 0 && v != 1) {
+			if (start_s2(f, err) != 0)
+				return -1;
+			break;
+		}
+		if (ids[i] >= f->nvals)
+			f->nvals = (size_t)ids[i] + 1;
+		at = (size_t)ids[i] * k + fold[i];
+		f->b[at].n++;
+		f->b[at].s += v == 1;
+		f->gn[fold[i]]++;
+		f->gs[fold[i]] += v;
+		f->gs2[fold[i]] += v * v;
+	}
+	if (!f->b)
+		add_general(f, ids, y, fold, i, n);
 	return 0;
 }
 
@@ -265,7 +350,8 @@ void hc_te_folds_values_folded(const struct hc_te_folds *f,
 		out_of_fold_global(f, j, &g[j]);
 	for (size_t i = 0; i < n; i++) {
 		if (i + AHEAD < n && ids[i + AHEAD] < f->nvals)
-			__builtin_prefetch(&f->c[(size_t)ids[i + AHEAD] * f->k]);
+			__builtin_prefetch(f->b ? (const void *)&f->b[(size_t)ids[i + AHEAD] * f->k]
+						: (const void *)&f->c[(size_t)ids[i + AHEAD] * f->k]);
 		out[i] = value_out_of_fold(f, ids[i], fold[i], &g[fold[i]], smooth, woe);
 	}
 }

@@ -53,7 +53,12 @@ uint32_t hc_fold_of(uint64_t seed, uint64_t row, uint32_t k);
 
 /* Per-value, per-fold target sums for cross fitting.  s2 is kept only for
  * auto smoothing, and only once a target other than 0 or 1 arrives (for
- * 0/1 targets s2 = s, so it is made from s then). */
+ * 0/1 targets s2 = s, so it is made from s then).  While every target is
+ * 0 or 1, a value's sum in a fold is a count too: the cells are then two
+ * 32-bit counts (8 bytes, b), and become (s, n) cells of a double and a
+ * count (12 bytes, c) at the first other target.  The sums, and so every
+ * encoding, are the same either way (whole numbers below 2^53 add up
+ * exactly in doubles). */
 /* A value's rows and target sum in one fold; packed so that the K folds
  * of a value share one or two cache lines (12 bytes each). */
 struct hc_te_cell {
@@ -61,11 +66,17 @@ struct hc_te_cell {
 	uint32_t n;
 } __attribute__((packed));
 
+/* The same for 0/1 targets: rows, and rows with target 1. */
+struct hc_te_bcell {
+	uint32_t n, s;
+};
+
 struct hc_te_folds {
 	uint32_t k;
 	int need_s2;
 	size_t nvals, cap;
-	struct hc_te_cell *c; /* [id * k + fold] */
+	struct hc_te_bcell *b; /* [id * k + fold] while every target is 0/1 */
+	struct hc_te_cell *c;  /* [id * k + fold] after (b is NULL then) */
 	double *s2;
 	double *gn, *gs, *gs2; /* per fold, all values */
 	int nonbinary;
@@ -75,6 +86,9 @@ struct hc_te_folds {
 int hc_te_folds_init(struct hc_te_folds *f, uint32_t k, int need_s2,
 		     struct hc_err *err);
 void hc_te_folds_release(struct hc_te_folds *f);
+/* The count and target sum of value id (below f->cap) in fold. */
+void hc_te_folds_cell(const struct hc_te_folds *f, uint32_t id, uint32_t fold,
+		      uint32_t *n, double *s);
 /* Adds target y of a row of value id in fold.  0, or -1 (out of memory). */
 int hc_te_folds_add(struct hc_te_folds *f, uint32_t id, uint32_t fold,
 		    double y, struct hc_err *err);
