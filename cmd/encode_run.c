@@ -103,6 +103,20 @@ static int auto_classes(const struct encode_opts *o, const char *path,
 	return rc;
 }
 
+/* Bytes for recorded rows: --memory, else none for K-fold from a FILE
+ * (read twice: memory stays the state plus buffers for any number of
+ * rows), else 1G.  --keep needs the fields' text: read twice. */
+static uint64_t record_budget(const struct encode_opts *o, const char *path)
+{
+	int file = path && strcmp(path, "-");
+
+	if (o->keep)
+		return 0;
+	if (o->memory)
+		return o->memory;
+	return file && !o->ordered ? 0 : (uint64_t)1 << 30;
+}
+
 /* Opens path, makes a state and fits it (with oof when not NULL). */
 static struct hc_enc_state *fit_file(const struct encode_opts *o,
 				     const char *path, struct hc_enc_oof *oof,
@@ -129,7 +143,7 @@ static struct hc_enc_state *fit_file(const struct encode_opts *o,
 	    hc_enc_layout_init(&l, st, csv, NULL, 1, err) != 0)
 		goto done;
 	if (oof && hc_enc_oof_init(oof, st, (uint32_t)o->folds, o->ordered,
-				   o->c.seed, o->keep ? 0 : o->memory, err) != 0)
+				   o->c.seed, record_budget(o, path), err) != 0)
 		goto done;
 	hc_progress_start(&prog, "encode fit", hc_csv_bytes_total(csv), o->c.quiet);
 	rc = hc_enc_fit(st, csv, &l, oof, &prog, err);
