@@ -56,6 +56,7 @@ same() {
 }
 same oof-csv "./hicard encode fit-apply -q $T --folds 5 \$D/ctr.csv"
 same oof-csv-2pass "./hicard encode fit-apply -q --memory 1 $T --folds 5 \$D/ctr.csv"
+same oof-keep-reread "./hicard encode fit-apply -q $T --keep app_id,click \$D/ctr.csv"
 same oof-csv-stdin "./hicard encode fit-apply -q $T --folds 5 < \$D/ctr.csv"
 same oof-hcb "./hicard encode fit-apply -q $T --folds 5 --format hcb \$D/ctr.csv"
 same oof-libsvm "./hicard encode fit-apply -q $T --folds 3 --format libsvm \$D/ctr.csv"
