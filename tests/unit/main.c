@@ -16,6 +16,7 @@ int main(void)
 		suite_csv_read,
 		suite_csv_write,
 		suite_select,
+		suite_spill,
 		suite_strmap,
 		suite_parse,
 		suite_out,
