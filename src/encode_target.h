@@ -71,13 +71,22 @@ struct hc_te_bcell {
 	uint32_t n, s;
 };
 
+/* Cells come in chunks of HC_TE_CHUNK values, allocated zeroed as ids
+ * reach them: growing neither copies nor clears what is there, and only
+ * the chunks of values seen are ever touched (a first touch of a page is
+ * what costs, in a virtual machine above all). */
+#define HC_TE_CHUNK_BITS 14
+#define HC_TE_CHUNK ((size_t)1 << HC_TE_CHUNK_BITS)
+
 struct hc_te_folds {
 	uint32_t k;
 	int need_s2;
-	size_t nvals, cap;
-	struct hc_te_bcell *b; /* [id * k + fold] while every target is 0/1 */
-	struct hc_te_cell *c;  /* [id * k + fold] after (b is NULL then) */
-	double *s2;
+	size_t nvals, cap;     /* cap: values with cells (whole chunks) */
+	size_t nchunks, chunks_cap;
+	/* per chunk: [(id % HC_TE_CHUNK) * k + fold] */
+	struct hc_te_bcell **b; /* while every target is 0/1; then NULL */
+	struct hc_te_cell **c;  /* after */
+	double **s2;
 	double *gn, *gs, *gs2; /* per fold, all values */
 	int nonbinary;
 };
@@ -112,9 +121,8 @@ void hc_te_folds_values_folded(const struct hc_te_folds *f,
  * HC_TE_FOLDS_MAX. */
 void hc_fold_rows(uint64_t seed, uint64_t row0, uint32_t k, size_t n,
 		  uint8_t *fold);
-/* Room for values 0 .. nvals - 1 (an empty f: exactly that many, zeroed
- * by calloc, so that a caller who knows the vocabulary's size up front
- * neither grows nor clears the sums twice).  0, or -1 with err set. */
+/* Room for values 0 .. nvals - 1 (zeroed; whole chunks).  0, or -1 with
+ * err set. */
 int hc_te_folds_reserve(struct hc_te_folds *f, size_t nvals,
 			struct hc_err *err);
 
