@@ -15,7 +15,8 @@
 #   onehot-hcb   the same to a frame (one cat column of 1,000 ids)
 # and, with ENCODE_BIG_ROWS (default 10M; 0 skips), bounded memory on a big
 # file: apply (state + buffers), fit, and fit-apply reading the file twice
-# (--memory 64M) next to fit-apply from memory.  With ENCODE_VOCAB
+# (the default for K-fold from a file) next to fit-apply keeping its rows
+# in memory (--memory 1G).  With ENCODE_VOCAB
 # (default 10M; 0 skips): state-load, the load of a state of one column
 # with that many values (target sums too) and an apply of it to 2 rows.
 #
@@ -196,9 +197,9 @@ if [ "$BIG" -gt 0 ]; then
 	job big-apply "$BIG" "" /dev/null \
 		"$HICARD" encode apply -q --state "$dir/big.state" --format hcb "$big"
 	job big-oof-2pass "$BIG" "" /dev/null \
-		"$HICARD" encode fit-apply -q --memory 64M --target click --target-encode "$COLS" --format hcb "$big"
-	job big-oof-mem "$BIG" "" /dev/null \
 		"$HICARD" encode fit-apply -q --target click --target-encode "$COLS" --format hcb "$big"
+	job big-oof-mem "$BIG" "" /dev/null \
+		"$HICARD" encode fit-apply -q --memory 1G --target click --target-encode "$COLS" --format hcb "$big"
 fi
 
 if [ "$VOCAB" -gt 0 ]; then

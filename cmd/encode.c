@@ -157,7 +157,7 @@ int cmd_encode(int argc, char **argv)
 		HC_OPT_STR(0, "nbins", &o.plan.nbins, "SPEC", "bins: N per column, or NAME=N,... (default 10; 2 to 1000)"),
 		HC_OPT_U64(0, "folds", &o.folds, "K", 2, HC_TE_FOLDS_MAX, "fit-apply: K-fold cross fitting (default 5)"),
 		HC_OPT_FLAG(0, "ordered", &o.ordered, "fit-apply: ordered statistics over a seeded permutation"),
-		HC_OPT_SIZE(0, "memory", &o.memory, "SIZE", "fit-apply: keep rows in memory up to SIZE, then read FILE twice (default 1G)"),
+		HC_OPT_SIZE(0, "memory", &o.memory, "SIZE", "fit-apply: keep rows in memory up to SIZE, then read FILE twice (default: 1G from stdin or with --ordered; K-fold from a FILE reads it twice)"),
 		HC_OPT_STR(0, "save-state", &o.save_state, "STATE", "fit-apply: also write the fitted state"),
 		HC_OPT_GROUP("Applying:"),
 		HC_OPT_STR(0, "state", &o.state, "STATE", "a state written by fit, fit-apply or merge"),
@@ -192,8 +192,6 @@ int cmd_encode(int argc, char **argv)
 	o.plan.seed = o.c.seed;
 	if (!o.folds)
 		o.folds = 5;
-	if (!o.memory)
-		o.memory = (uint64_t)1 << 30;
 	if (!strcmp(mode, "fit"))
 		rc = encode_fit(&o, nargs > 1 ? argv[2] : NULL, &err);
 	else if (!strcmp(mode, "apply"))

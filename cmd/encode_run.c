@@ -103,6 +103,21 @@ static int auto_classes(const struct encode_opts *o, const char *path,
 	return rc;
 }
 
+/* Bytes for recorded rows: --memory, else none for K-fold from a FILE
+ * (which spills to a scratch file instead, or with --keep, which needs
+ * the fields' text, reads FILE twice: memory stays the state plus
+ * buffers for any number of rows), else 1G. */
+static uint64_t record_budget(const struct encode_opts *o, const char *path)
+{
+	int file = path && strcmp(path, "-");
+
+	if (o->keep)
+		return 0;
+	if (o->memory)
+		return o->memory;
+	return file && !o->ordered ? 0 : (uint64_t)1 << 30;
+}
+
 /* Opens path, makes a state and fits it (with oof when not NULL). */
 static struct hc_enc_state *fit_file(const struct encode_opts *o,
 				     const char *path, struct hc_enc_oof *oof,
@@ -128,8 +143,10 @@ static struct hc_enc_state *fit_file(const struct encode_opts *o,
 	    (o->plan.classes && !plan.classes && auto_classes(o, path, st, err) != 0) ||
 	    hc_enc_layout_init(&l, st, csv, NULL, 1, err) != 0)
 		goto done;
-	if (oof && hc_enc_oof_init(oof, st, (uint32_t)o->folds, o->ordered,
-				   o->c.seed, o->keep ? 0 : o->memory, err) != 0)
+	if (oof && (hc_enc_oof_init(oof, st, (uint32_t)o->folds, o->ordered,
+				    o->c.seed, record_budget(o, path), err) != 0 ||
+		    (!oof->full && !o->ordered && !o->keep &&
+		     hc_enc_oof_spill(oof, err) != 0)))
 		goto done;
 	hc_progress_start(&prog, "encode fit", hc_csv_bytes_total(csv), o->c.quiet);
 	rc = hc_enc_fit(st, csv, &l, oof, &prog, err);
@@ -177,9 +194,9 @@ static int encode_file(const struct encode_opts *o, const struct hc_enc_state *s
 	const char **keep = NULL;
 	int rc = -1;
 
-	if (oof && oof->full) {
-		/* recorded: the input is not read again; its header was the
-		 * fit pass's, with the target column */
+	if (oof && (oof->full || oof->spill)) {
+		/* recorded or spilled: the input is not read again; its
+		 * header was the fit pass's, with the target column */
 		l.target = 0;
 	} else {
 		if (oof && (!path || !strcmp(path, "-")))
@@ -203,6 +220,8 @@ static int encode_file(const struct encode_opts *o, const struct hc_enc_state *s
 	hc_progress_start(&prog, "encode", csv ? hc_csv_bytes_total(csv) : 0, o->c.quiet);
 	if (oof && oof->full)
 		rc = hc_enc_apply_recorded(st, oof, w, err);
+	else if (oof && oof->spill)
+		rc = hc_enc_apply_spilled(st, oof, w, err);
 	else
 		rc = hc_enc_apply(st, csv, &l, oof, w, &prog, err);
 	hc_progress_end(&prog);

@@ -40,12 +40,32 @@ static const uint64_t u10[] = {
 	1000000000, 10000000000ull,
 };
 
+/* "00" to "99": two digits per division by 100. */
+static const char pairs[] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* The nd digits of v (below 10^nd), leading zeros included, at p. */
+static void put_digits(char *p, uint64_t v, int nd)
+{
+	char *q = p + nd;
+
+	for (; nd >= 2; nd -= 2, v /= 100) {
+		q -= 2;
+		memcpy(q, pairs + 2 * (v % 100), 2);
+	}
+	if (nd)
+		*--q = (char)('0' + v);
+}
+
 size_t hc_enc_format_real(char *buf, double v)
 {
-	char dig[24];
 	double a = fabs(v);
-	uint64_t m;
-	int e, d, nd = 0, lo = 0;
+	uint64_t m, ip, fr;
+	int e, d, nd;
 	size_t n = 0;
 
 	if (v == 0) {
@@ -58,39 +78,33 @@ size_t hc_enc_format_real(char *buf, double v)
 		buf[n++] = '-';
 	if (a >= 1e6) {
 		m = (uint64_t)(a + 0.5);
-		do
-			dig[nd++] = (char)('0' + m % 10);
-		while ((m /= 10));
-		while (nd)
-			buf[n++] = dig[--nd];
-		return n;
+		for (nd = 1, ip = m; ip >= 10; ip /= 10)
+			nd++;
+		put_digits(buf + n, m, nd);
+		return n + (size_t)nd;
 	}
 	/* e = floor(log10(a)) by the table, d the decimals of 7 significant
 	 * digits (1..10), m the value in units of the last one: below 2^24,
 	 * where adding 0.5 is exact, so the cast rounds half away from zero
-	 * like llround (without a call) */
+	 * like llround (without a call); then the whole part ip and the d
+	 * decimals fr, whose trailing zeros are dropped */
 	for (e = -4; e < 5 && a >= p10[e + 5]; e++)
 		;
 	d = 6 - e;
 	m = (uint64_t)(a * (double)u10[d] + 0.5);
-	/* the digits of m, least significant first, padded with zeros to
-	 * d + 1 so that there is an integer digit; dig[0..d-1] are the
-	 * decimals, whose trailing zeros are dropped */
-	do
-		dig[nd++] = (char)('0' + m % 10);
-	while ((m /= 10));
-	while (nd <= d)
-		dig[nd++] = '0';
-	while (lo < d && dig[lo] == '0')
-		lo++;
-	while (nd > d)
-		buf[n++] = dig[--nd];
-	if (lo < d) {
-		buf[n++] = '.';
-		while (nd > lo)
-			buf[n++] = dig[--nd];
-	}
-	return n;
+	ip = m / u10[d];
+	fr = m - ip * u10[d];
+	for (nd = 1; nd < 10 && ip >= u10[nd]; nd++)
+		;
+	put_digits(buf + n, ip, nd);
+	n += (size_t)nd;
+	if (!fr)
+		return n;
+	for (; fr % 10 == 0; d--)
+		fr /= 10;
+	buf[n++] = '.';
+	put_digits(buf + n, fr, d);
+	return n + (size_t)d;
 }
 
 int hc_enc_put_real(struct hc_out *o, double v)

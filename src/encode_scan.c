@@ -91,24 +91,32 @@ static int multiclass_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 	return 0;
 }
 
-/* o->yk[i] = [y[i] == k] for i < n (NaN stays NaN).  0, or -1. */
+/* o->yk[(k - k0) * n + i] = [y[i] == k] for i < n and classes k0 <= k <
+ * k1 (NaN stays NaN).  0, or -1. */
 static int indicators(struct hc_enc_oof *o, const double *y, size_t n,
-		      uint32_t k, struct hc_err *err)
+		      uint32_t k0, uint32_t k1, struct hc_err *err)
 {
-	if (n > o->ykcap) {
+	size_t need = n * (size_t)(k1 - k0);
+
+	if (need > o->ykcap) {
 		hc_free(o->yk);
 		o->ykcap = 0;
-		if (!(o->yk = hc_mallocarray(n, sizeof(*o->yk))))
+		if (!(o->yk = hc_mallocarray(need, sizeof(*o->yk))))
 			return hc_err_nomem(err);
-		o->ykcap = n;
+		o->ykcap = need;
 	}
-	for (size_t i = 0; i < n; i++)
-		o->yk[i] = y[i] != y[i] ? NAN : y[i] == (double)k;
+	for (uint32_t k = k0; k < k1; k++) {
+		double *yk = o->yk + (size_t)(k - k0) * n;
+
+		for (size_t i = 0; i < n; i++)
+			yk[i] = y[i] != y[i] ? NAN : y[i] == (double)k;
+	}
 	return 0;
 }
 
 /* Adds n rows of column j (ids, targets y, folds) to its fold sums: one
- * set, or one per class of a multiclass target. */
+ * set, or one per class of a multiclass target, whose indicators
+ * (o->yk) the caller made once for the batch (class_indicators). */
 static int folds_add(struct hc_enc_oof *o, size_t j, const uint32_t *ids,
 		     const double *y, const uint8_t *fold, size_t n,
 		     struct hc_err *err)
@@ -116,11 +124,18 @@ static int folds_add(struct hc_enc_oof *o, size_t j, const uint32_t *ids,
 	if (!o->ncl)
 		return hc_te_folds_add_folded(&o->f[j], ids, y, fold, n, err);
 	for (uint32_t k = 0; k < o->ncl; k++)
-		if (indicators(o, y, n, k, err) != 0 ||
-		    hc_te_folds_add_folded(&o->fc[j * o->ncl + k], ids, o->yk,
-					   fold, n, err) != 0)
+		if (hc_te_folds_add_folded(&o->fc[j * o->ncl + k], ids,
+					   o->yk + (size_t)k * n, fold, n, err) != 0)
 			return -1;
 	return 0;
+}
+
+/* Before folds_add of a batch: a multiclass target's indicators, every
+ * class at once for all the batch's columns.  0, or -1. */
+static int class_indicators(struct hc_enc_oof *o, const double *y, size_t n,
+			    struct hc_err *err)
+{
+	return o->ncl ? indicators(o, y, n, 0, o->ncl, err) : 0;
 }
 
 int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
@@ -160,8 +175,16 @@ int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 	return 0;
 }
 
+int hc_enc_oof_spill(struct hc_enc_oof *o, struct hc_err *err)
+{
+	if (o->ordered || o->full)
+		return hc_err_set(err, HC_ERR_USAGE, "spilling is for K-fold without recording");
+	return (o->spill = hc_spill_open(err)) ? 0 : -1;
+}
+
 void hc_enc_oof_release(struct hc_enc_oof *o)
 {
+	hc_spill_close(o->spill);
 	for (size_t j = 0; j < o->ncols; j++) {
 		if (o->f)
 			hc_te_folds_release(&o->f[j]);
@@ -210,6 +233,8 @@ static int add_recorded(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		size_t m = n - i < RECORDED_BLOCK ? n - i : RECORDED_BLOCK;
 
 		hc_fold_rows(o->seed, r0 + i, o->folds, m, fold);
+		if (class_indicators(o, o->y + r0 + i, m, err) != 0)
+			return -1;
 		for (size_t j = 0; j < st->ncols; j++)
 			if (is_target_col(st, j) &&
 			    folds_add(o, j, o->ids[j] + r0 + i, o->y + r0 + i,
@@ -298,7 +323,7 @@ static int ordered_classes(struct hc_enc_oof *o, const struct hc_enc_state *st,
 
 		hc_te_global_init(&g, (double)st->target_rows, st->class_rows[k],
 				  st->class_rows[k]);
-		if (indicators(o, o->y, o->nrows, k, err) != 0)
+		if (indicators(o, o->y, o->nrows, k, k + 1, err) != 0)
 			return -1;
 		for (size_t j = 0; j < st->ncols; j++) {
 			float **dst = &o->tec[j * o->ncl + k];
@@ -321,6 +346,8 @@ int hc_enc_oof_finish(struct hc_enc_oof *o, const struct hc_enc_state *st,
 {
 	struct hc_te_global g;
 
+	if (o->spill && hc_spill_rewind(o->spill, err) != 0)
+		return -1;
 	if (!o->ordered && o->full) {
 		/* the sums of a recorded fit, in exactly sized arrays */
 		for (size_t j = 0; j < st->ncols; j++)
@@ -563,6 +590,25 @@ static int batch_column(struct hc_enc_state *fit, const struct hc_enc_state *st,
 	return 0;
 }
 
+/* A batch of the fit pass to the scratch file (encode_scan.h). */
+static int spill_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
+		       const struct scratch *s, const double *y, size_t n,
+		       struct hc_err *err)
+{
+	uint64_t rows = n;
+
+	if (hc_spill_write(oof->spill, &rows, sizeof(rows), err) != 0 ||
+	    hc_spill_write(oof->spill, y, n * sizeof(*y), err) != 0)
+		return -1;
+	for (size_t j = 0; j < st->ncols; j++)
+		if (hc_spill_write(oof->spill, s->col_ids[j], n * sizeof(uint32_t), err) != 0 ||
+		    (st->cols[j].num &&
+		     hc_spill_write(oof->spill, s->num + j * s->cap, n * sizeof(double), err) != 0))
+			return -1;
+	oof->spilled += n;
+	return 0;
+}
+
 /* What the fit pass adds to oof for a batch of n rows starting at row r
  * (in place by batch_dest): the recording grows, or, when rows are not
  * recorded, the K-fold sums (a recorded fit adds them at the end). */
@@ -579,7 +625,11 @@ static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
 	}
 	if (oof->ordered || oof->full)
 		return 0;
+	if (oof->spill && spill_batch(oof, st, s, y, n, err) != 0)
+		return -1;
 	hc_fold_rows(oof->seed, r, oof->folds, n, s->fold);
+	if (class_indicators(oof, y, n, err) != 0)
+		return -1;
 	for (size_t j = 0; j < st->ncols; j++)
 		if (is_target_col(st, j) &&
 		    folds_add(oof, j, s->col_ids[j], y, s->fold, n, err) != 0)
@@ -894,6 +944,58 @@ int hc_enc_apply_recorded(const struct hc_enc_state *st,
 				s.row_num[j] = oof->num[j] ? oof->num[j][r0 + i] : NAN;
 			}
 			er.y = oof->y ? oof->y[r0 + i] : NAN;
+			if (put_row(st, oof, i, &s, &er, w, err) != 0)
+				goto done;
+		}
+	}
+	rc = 0;
+done:
+	scratch_release(&s);
+	hc_free(colids);
+	return rc;
+}
+
+int hc_enc_apply_spilled(const struct hc_enc_state *st,
+			 const struct hc_enc_oof *oof,
+			 struct hc_enc_writer *w, struct hc_err *err)
+{
+	struct hc_enc_row er = {0};
+	struct scratch s = {0};
+	const uint32_t **colids = hc_calloc(st->ncols + 1, sizeof(*colids));
+	uint64_t r0 = 0, n;
+	int rc = -1;
+
+	if (!colids) {
+		hc_err_nomem(err);
+		goto done;
+	}
+	for (; r0 < oof->spilled; r0 += n) {
+		if (hc_spill_read(oof->spill, &n, sizeof(n), err) != 0)
+			goto done;
+		if (n == 0 || n > oof->spilled - r0) {
+			hc_err_set(err, HC_ERR_IO, "scratch file: corrupted");
+			goto done;
+		}
+		if (scratch_reserve(&s, n, st->ncols, st->nclasses, err) != 0 ||
+		    hc_spill_read(oof->spill, s.y, n * sizeof(*s.y), err) != 0)
+			goto done;
+		for (size_t j = 0; j < st->ncols; j++) {
+			uint32_t *ids = s.ids + j * s.cap;
+
+			colids[j] = ids;
+			if (hc_spill_read(oof->spill, ids, n * sizeof(*ids), err) != 0 ||
+			    (st->cols[j].num &&
+			     hc_spill_read(oof->spill, s.num + j * s.cap, n * sizeof(double), err) != 0))
+				goto done;
+		}
+		if (oof_block(st, oof, colids, n, r0, &s, err) != 0)
+			goto done;
+		for (size_t i = 0; i < n; i++) {
+			for (size_t j = 0; j < st->ncols; j++) {
+				s.row_ids[j] = colids[j][i];
+				s.row_num[j] = st->cols[j].num ? s.num[j * s.cap + i] : NAN;
+			}
+			er.y = s.y[i];
 			if (put_row(st, oof, i, &s, &er, w, err) != 0)
 				goto done;
 		}

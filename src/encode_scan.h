@@ -16,6 +16,7 @@
 #include "lib/csv_read.h"
 #include "lib/err.h"
 #include "lib/progress.h"
+#include "lib/spill.h"
 #include "src/encode_emit.h"
 #include "src/encode_state.h"
 #include "src/encode_target.h"
@@ -67,8 +68,15 @@ struct hc_enc_oof {
 	uint32_t ncl;
 	struct hc_te_folds *fc;
 	float **tec;
-	double *yk;              /* scratch: one class's indicators */
+	double *yk;              /* scratch: the classes' indicators */
 	size_t ykcap;
+	/* K-fold without recording, hc_enc_oof_spill: the fit pass writes
+	 * each batch's row count, targets, value ids (per column) and
+	 * numbers (per numeric column) to a scratch file, and the encoding
+	 * pass reads them back instead of parsing and looking up the input
+	 * again (36 bytes a row for 7 target-encoded columns, on disk) */
+	struct hc_spill *spill;
+	uint64_t spilled;        /* rows */
 };
 
 /* budget: bytes for recording every row (0: never).  0, or -1 with err
@@ -76,6 +84,9 @@ struct hc_enc_oof {
 int hc_enc_oof_init(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		    uint32_t folds, int ordered, uint64_t seed,
 		    uint64_t budget, struct hc_err *err);
+/* K-fold (budget 0): the fit pass spills its batches to a scratch file
+ * for hc_enc_apply_spilled.  0, or -1 with err set. */
+int hc_enc_oof_spill(struct hc_enc_oof *o, struct hc_err *err);
 /* Frees what init and the passes allocated (also after a failed init). */
 void hc_enc_oof_release(struct hc_enc_oof *o);
 /* Once the fit pass is done: ordered, computes every row's encodings;
@@ -111,5 +122,10 @@ int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
 int hc_enc_apply_recorded(const struct hc_enc_state *st,
 			  const struct hc_enc_oof *oof,
 			  struct hc_enc_writer *w, struct hc_err *err);
+
+/* Encodes the rows spilled by the fit pass (oof->spill) to w.  0, or -1. */
+int hc_enc_apply_spilled(const struct hc_enc_state *st,
+			 const struct hc_enc_oof *oof,
+			 struct hc_enc_writer *w, struct hc_err *err);
 
 #endif

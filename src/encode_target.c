@@ -8,7 +8,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "lib/hugepage.h"
 #include "lib/mem.h"
 #include "src/encode_target.h"
 #include "src/rng.h"
@@ -81,64 +80,143 @@ int hc_te_folds_init(struct hc_te_folds *f, uint32_t k, int need_s2,
 	return 0;
 }
 
+static void free_chunks(void **t, size_t n)
+{
+	for (size_t i = 0; t && i < n; i++)
+		hc_free(t[i]);
+	hc_free(t);
+}
+
 void hc_te_folds_release(struct hc_te_folds *f)
 {
-	hc_free(f->c);
-	hc_free(f->s2);
+	free_chunks((void **)f->b, f->nchunks);
+	free_chunks((void **)f->c, f->nchunks);
+	free_chunks((void **)f->s2, f->nchunks);
 	hc_free(f->gn);
 	hc_free(f->gs);
 	hc_free(f->gs2);
 	memset(f, 0, sizeof(*f));
 }
 
-static int folds_grow(struct hc_te_folds *f, size_t need, struct hc_err *err)
+/* Whether f keeps sums of squares (else they equal the sums). */
+static inline int has_s2(const struct hc_te_folds *f)
 {
-	size_t cap = f->cap ? f->cap : 1024, k = f->k;
-	void *c, *s2 = f->s2;
+	return f->nonbinary && f->need_s2;
+}
 
-	while (cap < need)
-		cap *= 2;
-	if (!(c = hc_reallocarray(f->c, cap * k, sizeof(*f->c))))
-		return hc_err_nomem(err);
-	f->c = c;
-	if (f->s2 && !(s2 = hc_reallocarray(f->s2, cap * k, sizeof(*f->s2))))
-		return hc_err_nomem(err);
-	f->s2 = s2;
-	memset(f->c + f->cap * k, 0, (cap - f->cap) * k * sizeof(*f->c));
-	if (f->s2)
-		memset(f->s2 + f->cap * k, 0, (cap - f->cap) * k * sizeof(*f->s2));
-	f->cap = cap;
+/* The cells of value id (below f->cap). */
+static inline struct hc_te_bcell *bcells(const struct hc_te_folds *f, size_t id)
+{
+	return f->b[id >> HC_TE_CHUNK_BITS] + (id & (HC_TE_CHUNK - 1)) * f->k;
+}
+
+static inline struct hc_te_cell *ccells(const struct hc_te_folds *f, size_t id)
+{
+	return f->c[id >> HC_TE_CHUNK_BITS] + (id & (HC_TE_CHUNK - 1)) * f->k;
+}
+
+static inline double *s2cells(const struct hc_te_folds *f, size_t id)
+{
+	return f->s2[id >> HC_TE_CHUNK_BITS] + (id & (HC_TE_CHUNK - 1)) * f->k;
+}
+
+/* Room in a chunk table t (of f->chunks_cap entries) for n chunks. */
+static int table_reserve(void ***t, size_t cap, size_t n)
+{
+	void **p = hc_reallocarray(*t, n, sizeof(*p));
+
+	if (!p)
+		return -1;
+	memset(p + cap, 0, (n - cap) * sizeof(*p));
+	*t = p;
 	return 0;
 }
 
-/* The first target other than 0 or 1: until now s2 equalled s. */
+/* Cells for ids below need, in zeroed chunks: the binary ones, or the
+ * general ones (and s2, if kept), whichever f has. */
+static int folds_grow(struct hc_te_folds *f, size_t need, struct hc_err *err)
+{
+	size_t n = (need + HC_TE_CHUNK - 1) >> HC_TE_CHUNK_BITS, m = HC_TE_CHUNK * f->k;
+
+	if (n > f->chunks_cap) {
+		size_t cap = f->chunks_cap ? f->chunks_cap * 2 : 8;
+
+		while (cap < n)
+			cap *= 2;
+		/* the binary table goes at the first other target */
+		if ((!f->nonbinary && table_reserve((void ***)&f->b, f->chunks_cap, cap) != 0) ||
+		    table_reserve((void ***)&f->c, f->chunks_cap, cap) != 0 ||
+		    table_reserve((void ***)&f->s2, f->chunks_cap, cap) != 0)
+			return hc_err_nomem(err);
+		f->chunks_cap = cap;
+	}
+	for (; f->nchunks < n; f->nchunks++) {
+		size_t i = f->nchunks;
+
+		if (!f->nonbinary) {
+			if (!(f->b[i] = hc_calloc(m, sizeof(**f->b))))
+				return hc_err_nomem(err);
+		} else if (!(f->c[i] = hc_calloc(m, sizeof(**f->c))) ||
+			   (f->need_s2 && !(f->s2[i] = hc_calloc(m, sizeof(**f->s2))))) {
+			return hc_err_nomem(err);
+		}
+		f->cap = (i + 1) * HC_TE_CHUNK;
+	}
+	return 0;
+}
+
+/* The first target other than 0 or 1: the count cells become (s, n)
+ * cells, and until now s2 equalled s. */
 static int start_s2(struct hc_te_folds *f, struct hc_err *err)
 {
+	size_t m = HC_TE_CHUNK * f->k;
+
+	for (size_t i = 0; i < f->nchunks; i++) {
+		const struct hc_te_bcell *b = f->b[i];
+
+		if (!(f->c[i] = hc_mallocarray(m, sizeof(**f->c))) ||
+		    (f->need_s2 && !(f->s2[i] = hc_mallocarray(m, sizeof(**f->s2)))))
+			return hc_err_nomem(err);
+		for (size_t j = 0; j < m; j++) {
+			f->c[i][j].n = b[j].n;
+			f->c[i][j].s = b[j].s;
+			if (f->need_s2)
+				f->s2[i][j] = b[j].s;
+		}
+		hc_free(f->b[i]);
+		f->b[i] = NULL;
+	}
+	hc_free(f->b);
+	f->b = NULL;
 	f->nonbinary = 1;
-	if (!f->need_s2 || !f->cap)
-		return 0;
-	if (!(f->s2 = hc_mallocarray(f->cap * f->k, sizeof(*f->s2))))
-		return hc_err_nomem(err);
-	for (size_t i = 0; i < f->cap * f->k; i++)
-		f->s2[i] = f->c[i].s;
 	return 0;
+}
+
+void hc_te_folds_cell(const struct hc_te_folds *f, uint32_t id, uint32_t fold,
+		      uint32_t *n, double *s)
+{
+	*n = f->b ? bcells(f, id)[fold].n : ccells(f, id)[fold].n;
+	*s = f->b ? bcells(f, id)[fold].s : ccells(f, id)[fold].s;
 }
 
 int hc_te_folds_add(struct hc_te_folds *f, uint32_t id, uint32_t fold,
 		    double y, struct hc_err *err)
 {
-	size_t at = (size_t)id * f->k + fold;
-
 	if (id >= f->cap && folds_grow(f, (size_t)id + 1, err) != 0)
 		return -1;
 	if (id >= f->nvals)
 		f->nvals = (size_t)id + 1;
 	if (y != 0 && y != 1 && !f->nonbinary && start_s2(f, err) != 0)
 		return -1;
-	f->c[at].n++;
-	f->c[at].s += y;
-	if (f->s2)
-		f->s2[at] += y * y;
+	if (f->b) {
+		bcells(f, id)[fold].n++;
+		bcells(f, id)[fold].s += y == 1;
+	} else {
+		ccells(f, id)[fold].n++;
+		ccells(f, id)[fold].s += y;
+	}
+	if (has_s2(f))
+		s2cells(f, id)[fold] += y * y;
 	f->gn[fold]++;
 	f->gs[fold] += y;
 	f->gs2[fold] += y * y;
@@ -167,9 +245,20 @@ static double value_out_of_fold(const struct hc_te_folds *f, uint32_t id,
 {
 	double n = 0, s = 0, s2 = 0;
 
-	if (id < f->nvals) {
-		const struct hc_te_cell *c = f->c + (size_t)id * f->k;
-		const double *s2v = f->s2 ? f->s2 + (size_t)id * f->k : NULL;
+	if (id < f->nvals && f->b) {
+		/* counts: the same sums as doubles would make, exactly */
+		const struct hc_te_bcell *b = bcells(f, id);
+		uint64_t bn = 0, bs = 0;
+
+		for (uint32_t j = 0; j < f->k; j++) {
+			bn += j == fold ? 0 : b[j].n;
+			bs += j == fold ? 0 : b[j].s;
+		}
+		n = (double)bn;
+		s2 = s = (double)bs;
+	} else if (id < f->nvals) {
+		const struct hc_te_cell *c = ccells(f, id);
+		const double *s2v = has_s2(f) ? s2cells(f, id) : NULL;
 
 		for (uint32_t j = 0; j < f->k; j++) {
 			if (j == fold)
@@ -202,56 +291,73 @@ void hc_fold_rows(uint64_t seed, uint64_t row0, uint32_t k, size_t n,
 int hc_te_folds_reserve(struct hc_te_folds *f, size_t nvals,
 			struct hc_err *err)
 {
-	if (nvals <= f->cap)
-		return 0;
-	if (f->cap)
-		return folds_grow(f, nvals, err);
-	if (!(f->c = hc_calloc(nvals, f->k * sizeof(*f->c))))
-		return hc_err_nomem(err);
-	if (f->nonbinary && f->need_s2 &&
-	    !(f->s2 = hc_calloc(nvals, f->k * sizeof(*f->s2))))
-		return hc_err_nomem(err);
-	f->cap = nvals;
-	hc_mem_advise_huge(f->c, nvals * f->k * sizeof(*f->c));
-	return 0;
+	return nvals <= f->cap ? 0 : folds_grow(f, nvals, err);
 }
 
 /* Rows this many ahead have their value's sums prefetched. */
 #define AHEAD 16
+
+/* hc_te_folds_add_folded from row i on, with the general cells. */
+static void add_general(struct hc_te_folds *f, const uint32_t *ids,
+			const double *y, const uint8_t *fold, size_t i,
+			size_t n)
+{
+	for (; i < n; i++) {
+		double v = y[i];
+		struct hc_te_cell *c;
+
+		if (i + AHEAD < n)
+			__builtin_prefetch(ccells(f, ids[i + AHEAD]), 1);
+		if (v != v)
+			continue;
+		if (ids[i] >= f->nvals)
+			f->nvals = (size_t)ids[i] + 1;
+		c = ccells(f, ids[i]) + fold[i];
+		c->n++;
+		c->s += v;
+		if (has_s2(f))
+			s2cells(f, ids[i])[fold[i]] += v * v;
+		f->gn[fold[i]]++;
+		f->gs[fold[i]] += v;
+		f->gs2[fold[i]] += v * v;
+	}
+}
 
 int hc_te_folds_add_folded(struct hc_te_folds *f, const uint32_t *ids,
 			   const double *y, const uint8_t *fold, size_t n,
 			   struct hc_err *err)
 {
 	uint32_t max = 0;
-	size_t k = f->k;
+	size_t i;
 
-	for (size_t i = 0; i < n; i++)
+	for (i = 0; i < n; i++)
 		max = ids[i] > max ? ids[i] : max;
 	if (n && max >= f->cap && folds_grow(f, (size_t)max + 1, err) != 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
+	for (i = 0; i < n && f->b; i++) {
 		double v = y[i];
-		size_t at;
+		struct hc_te_bcell *b;
 
 		if (i + AHEAD < n)
-			__builtin_prefetch(&f->c[(size_t)ids[i + AHEAD] * k], 1);
+			__builtin_prefetch(bcells(f, ids[i + AHEAD]), 1);
 		if (v != v)
 			continue;
-		/* hc_te_folds_add without the checks done above */
-		if (v != 0 && v != 1 && !f->nonbinary && start_s2(f, err) != 0)
-			return -1;
+		if (v != 0 && v != 1) {
+			if (start_s2(f, err) != 0)
+				return -1;
+			break;
+		}
 		if (ids[i] >= f->nvals)
 			f->nvals = (size_t)ids[i] + 1;
-		at = (size_t)ids[i] * k + fold[i];
-		f->c[at].n++;
-		f->c[at].s += v;
-		if (f->s2)
-			f->s2[at] += v * v;
+		b = bcells(f, ids[i]) + fold[i];
+		b->n++;
+		b->s += v == 1;
 		f->gn[fold[i]]++;
 		f->gs[fold[i]] += v;
 		f->gs2[fold[i]] += v * v;
 	}
+	if (!f->b)
+		add_general(f, ids, y, fold, i, n);
 	return 0;
 }
 
@@ -265,7 +371,8 @@ void hc_te_folds_values_folded(const struct hc_te_folds *f,
 		out_of_fold_global(f, j, &g[j]);
 	for (size_t i = 0; i < n; i++) {
 		if (i + AHEAD < n && ids[i + AHEAD] < f->nvals)
-			__builtin_prefetch(&f->c[(size_t)ids[i + AHEAD] * f->k]);
+			__builtin_prefetch(f->b ? (const void *)bcells(f, ids[i + AHEAD])
+						: (const void *)ccells(f, ids[i + AHEAD]));
 		out[i] = value_out_of_fold(f, ids[i], fold[i], &g[fold[i]], smooth, woe);
 	}
 }

@@ -53,7 +53,12 @@ uint32_t hc_fold_of(uint64_t seed, uint64_t row, uint32_t k);
 
 /* Per-value, per-fold target sums for cross fitting.  s2 is kept only for
  * auto smoothing, and only once a target other than 0 or 1 arrives (for
- * 0/1 targets s2 = s, so it is made from s then). */
+ * 0/1 targets s2 = s, so it is made from s then).  While every target is
+ * 0 or 1, a value's sum in a fold is a count too: the cells are then two
+ * 32-bit counts (8 bytes, b), and become (s, n) cells of a double and a
+ * count (12 bytes, c) at the first other target.  The sums, and so every
+ * encoding, are the same either way (whole numbers below 2^53 add up
+ * exactly in doubles). */
 /* A value's rows and target sum in one fold; packed so that the K folds
  * of a value share one or two cache lines (12 bytes each). */
 struct hc_te_cell {
@@ -61,12 +66,27 @@ struct hc_te_cell {
 	uint32_t n;
 } __attribute__((packed));
 
+/* The same for 0/1 targets: rows, and rows with target 1. */
+struct hc_te_bcell {
+	uint32_t n, s;
+};
+
+/* Cells come in chunks of HC_TE_CHUNK values, allocated zeroed as ids
+ * reach them: growing neither copies nor clears what is there, and only
+ * the chunks of values seen are ever touched (a first touch of a page is
+ * what costs, in a virtual machine above all). */
+#define HC_TE_CHUNK_BITS 14
+#define HC_TE_CHUNK ((size_t)1 << HC_TE_CHUNK_BITS)
+
 struct hc_te_folds {
 	uint32_t k;
 	int need_s2;
-	size_t nvals, cap;
-	struct hc_te_cell *c; /* [id * k + fold] */
-	double *s2;
+	size_t nvals, cap;     /* cap: values with cells (whole chunks) */
+	size_t nchunks, chunks_cap;
+	/* per chunk: [(id % HC_TE_CHUNK) * k + fold] */
+	struct hc_te_bcell **b; /* while every target is 0/1; then NULL */
+	struct hc_te_cell **c;  /* after */
+	double **s2;
 	double *gn, *gs, *gs2; /* per fold, all values */
 	int nonbinary;
 };
@@ -75,6 +95,9 @@ struct hc_te_folds {
 int hc_te_folds_init(struct hc_te_folds *f, uint32_t k, int need_s2,
 		     struct hc_err *err);
 void hc_te_folds_release(struct hc_te_folds *f);
+/* The count and target sum of value id (below f->cap) in fold. */
+void hc_te_folds_cell(const struct hc_te_folds *f, uint32_t id, uint32_t fold,
+		      uint32_t *n, double *s);
 /* Adds target y of a row of value id in fold.  0, or -1 (out of memory). */
 int hc_te_folds_add(struct hc_te_folds *f, uint32_t id, uint32_t fold,
 		    double y, struct hc_err *err);
@@ -98,9 +121,8 @@ void hc_te_folds_values_folded(const struct hc_te_folds *f,
  * HC_TE_FOLDS_MAX. */
 void hc_fold_rows(uint64_t seed, uint64_t row0, uint32_t k, size_t n,
 		  uint8_t *fold);
-/* Room for values 0 .. nvals - 1 (an empty f: exactly that many, zeroed
- * by calloc, so that a caller who knows the vocabulary's size up front
- * neither grows nor clears the sums twice).  0, or -1 with err set. */
+/* Room for values 0 .. nvals - 1 (zeroed; whole chunks).  0, or -1 with
+ * err set. */
 int hc_te_folds_reserve(struct hc_te_folds *f, size_t nvals,
 			struct hc_err *err);
 

@@ -22,6 +22,7 @@ int main(int argc, char **argv)
 		suite_csv_read,
 		suite_csv_write,
 		suite_select,
+		suite_spill,
 		suite_strmap,
 		suite_parse,
 		suite_out,

@@ -11,6 +11,7 @@
 Suite *suite_csv_read(void);
 Suite *suite_csv_write(void);
 Suite *suite_select(void);
+Suite *suite_spill(void);
 Suite *suite_strmap(void);
 Suite *suite_parse(void);
 Suite *suite_out(void);
