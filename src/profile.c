@@ -324,7 +324,7 @@ static int add_exact(struct hc_profile *p, struct hc_colprof *c,
 
 /* An approximate column takes the batch's distinct values with their
  * counts (profile_stage.h) and absorbs each once, in order of first row,
- * with the same pipeline over them: the Space-Saving index slot, then its
+ * with the same pipeline over them: the top-k index slot, then its
  * counter, and the HyperLogLog register are prefetched.  On the 10M-row
  * mixed file (--approx, 2 threads, a loaded machine) this alone took the
  * CPU time from 10.6 to 9.2 s: a batch of 12500 rows holds about a third
@@ -397,7 +397,7 @@ static int cmp_count_desc(const void *a, const void *b)
 }
 
 /* Feeds every value of map m with its count into approximate column c,
- * heaviest first so that Space-Saving holds those exactly. */
+ * heaviest first so that the top-k sketch holds those exactly. */
 static int absorb_map(struct hc_profile *p, struct hc_colprof *c,
 		      const struct hc_strmap *m, struct hc_err *err)
 {

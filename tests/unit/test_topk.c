@@ -168,7 +168,7 @@ static struct hc_topk_item *all_items(const struct hc_topk *t, size_t *n)
 	return it;
 }
 
-/* The Space-Saving guarantee against the truth; returns the number of
+/* The guarantee of topk.h against the truth; returns the number of
  * values above N / capacity. */
 static size_t check_bounds(const struct hc_topk *t, const struct truth *tr)
 {
