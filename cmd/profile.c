@@ -34,7 +34,7 @@ static const char *const usage[] = {
 static const char about[] =
 	"Reads CSV once and reports, per column: type, nulls, distinct count\n"
 	"(exact while the columns fit --memory, then HyperLogLog), top values\n"
-	"(exact, then Space-Saving with error bounds), singletons, coverage,\n"
+	"(exact, then Misra-Gries with error bounds), singletons, coverage,\n"
 	"entropy, a Zipf exponent, numeric quantiles, lengths, how the target\n"
 	"varies across values, and a suggested encoding.  A table on a\n"
 	"terminal, JSON otherwise.  --sketch-out saves the state; --merge\n"

@@ -10,7 +10,8 @@
  *
  * State file payload (lib/buf.h little-endian; wrapped with a magic and a
  * checksum by cmd/profile.c's state file):
- *   u32 version (1), u32 hll_p, u64 k, f64 collision, u64 seed,
+ *   u32 version (2: top-k by Misra-Gries with a floor; 1 held
+ *   Space-Saving and is refused), u32 hll_p, u64 k, f64 collision, u64 seed,
  *   u32 nnulls, nnulls strings, i64 target (as u64, ~0 for none),
  *   u64 rows, u64 target_rows, f64 target_sum, f64 target_sum2,
  *   u8 target_binary, u32 ncols, then per column:
@@ -33,7 +34,7 @@
 #include "lib/mem.h"
 #include "src/profile_col.h"
 
-#define STATE_VERSION 1
+#define STATE_VERSION 2
 
 size_t hc_colprof_bytes(const struct hc_colprof *c)
 {
@@ -243,9 +244,8 @@ static int absorb(struct hc_profile *p, struct hc_colprof *c, const char *s,
 		if (!c->q && !(c->q = hc_quantile_new(HC_QUANTILE_K_DEFAULT,
 						      p->o.seed, NULL)))
 			return -1;
-		for (uint64_t k = 0; k < w; k++)
-			if (hc_quantile_add(c->q, num) != 0)
-				return -1;
+		if (hc_quantile_add_n(c->q, num, w) != 0)
+			return -1;
 	}
 	hc_hll_add_hash(&c->hll, hash);
 	return hc_topk_add_hashed(c->topk, s, len, hash, w);
@@ -334,7 +334,7 @@ static int add_exact(struct hc_profile *p, struct hc_colprof *c,
 
 /* An approximate column takes the batch's distinct values with their
  * counts (profile_stage.h) and absorbs each once, in order of first row,
- * with the same pipeline over them: the Space-Saving index slot, then its
+ * with the same pipeline over them: the top-k index slot, then its
  * counter, and the HyperLogLog register are prefetched.  On the 10M-row
  * mixed file (--approx, 2 threads, a loaded machine) this alone took the
  * CPU time from 10.6 to 9.2 s: a batch of 12500 rows holds about a third
@@ -407,7 +407,7 @@ static int cmp_count_desc(const void *a, const void *b)
 }
 
 /* Feeds every value of map m with its count into approximate column c,
- * heaviest first so that Space-Saving holds those exactly. */
+ * heaviest first so that the top-k sketch holds those exactly. */
 static int absorb_map(struct hc_profile *p, struct hc_colprof *c,
 		      const struct hc_strmap *m, struct hc_err *err)
 {
@@ -762,7 +762,12 @@ static int get_header(struct hc_profile_opts *o, struct hc_cursor *cur,
 	uint32_t version, p, nn;
 	uint64_t target;
 
-	if (hc_get_u32(cur, &version) != 0 || version != STATE_VERSION)
+	if (hc_get_u32(cur, &version) != 0)
+		return corrupt(err, "unknown version");
+	if (version == 1)
+		return hc_err_set(err, HC_ERR_DATA,
+				  "profile state version 1 (an older hicard's Space-Saving top-k) is no longer read: profile the data again");
+	if (version != STATE_VERSION)
 		return corrupt(err, "unknown version");
 	if (hc_get_u32(cur, &p) != 0 || p < HC_HLL_P_MIN || p > HC_HLL_P_MAX ||
 	    hc_get_u64(cur, &o->k) != 0 || o->k > 1000000 ||

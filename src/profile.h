@@ -6,7 +6,7 @@
  *   - distinct values counted exactly in a string map while all exact
  *     columns together fit the memory budget; past it, the column holding
  *     the most memory switches to a HyperLogLog for its distinct count and
- *     a Space-Saving sketch (seeded with the exact counts so far, heaviest
+ *     a Misra-Gries top-k sketch (seeded with the exact counts so far, heaviest
  *     first) for its top values.  A HyperLogLog is fed from the first row
  *     either way, so the switch loses nothing;
  *   - Welford moments and a KLL sketch of numeric values, byte lengths;
@@ -14,7 +14,7 @@
  * An approximate column collapses each batch to its distinct values and
  * feeds each to its sketches once, with its count as the weight (see
  * profile_stage.h); the sketches' bounds hold for weighted adds.  The
- * Space-Saving counts and KLL quantiles then depend on where batches
+ * Top-k counts and KLL quantiles then depend on where batches
  * start (as the moment a column leaves exact counting does), which is
  * fixed by the input's bytes alone (lib/csv_read.h reads whole 1 MiB
  * chunks, from a pipe too): the same input gives the same report, however
@@ -50,7 +50,7 @@ struct hc_profile_opts {
 	uint64_t seed;       /* for the quantile sketches' coins */
 };
 
-/* Space-Saving counters per approximate column: enough to rank the top
+/* Top-k (Misra-Gries) capacity per approximate column: enough to rank the top
  * 1000 values (the coverage report) with an error of at most N/10000. */
 #define HC_PROFILE_TOPK_CAPACITY 10000
 

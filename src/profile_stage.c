@@ -14,6 +14,9 @@
 #include "src/profile_stage.h"
 
 #include <string.h>
+/* inlined: XXH3 of a short field is a few instructions, less than the call
+ * into the shared library (same hashes). */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "lib/mem.h"

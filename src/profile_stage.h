@@ -3,7 +3,7 @@
  * An approximate column does not feed its sketches row by row: it first
  * collapses the batch's column into its distinct values with their counts
  * (in the order first seen), then feeds each once with its count as the
- * weight.  The per-value work (null and type checks, the Space-Saving
+ * weight.  The per-value work (null and type checks, the top-k
  * update, the HyperLogLog register) then runs once per distinct value of
  * the batch instead of once per row: on the 10M-row mixed benchmark file
  * about a third as often.  The sketches' guarantees hold for weighted

@@ -461,6 +461,42 @@ int hc_quantile_add(struct hc_quantile *q, double v)
 	return 0;
 }
 
+/* Appends as many copies at a time as fit before the next compression
+ * that w single adds would run, so the compactions, and the coin flips
+ * they draw, are the same. */
+int hc_quantile_add_n(struct hc_quantile *q, double v, uint64_t w)
+{
+	struct level *l0 = &q->lv[0];
+
+	if (isnan(v) || w == 0)
+		return 0;
+	if (v == 0)
+		v = 0.0; /* -0.0 */
+	while (w > 0) {
+		size_t m;
+		if (q->size >= q->max_size && compress(q) != 0)
+			return -1;
+		m = q->max_size - q->size;
+		if (m > w)
+			m = (size_t)w;
+		if (level_reserve(l0, l0->len + m) != 0)
+			return -1;
+		if (q->n == 0)
+			q->min = q->max = v;
+		for (size_t i = 0; i < m; i++)
+			l0->v[l0->len + i] = v;
+		l0->len += m;
+		q->size += m;
+		q->n += m;
+		w -= m;
+	}
+	if (v < q->min)
+		q->min = v;
+	if (v > q->max)
+		q->max = v;
+	return 0;
+}
+
 uint64_t hc_quantile_count(const struct hc_quantile *q)
 {
 	return q->n;

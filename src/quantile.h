@@ -33,6 +33,9 @@ void hc_quantile_free(struct hc_quantile *q);
 
 /* Adds one value.  0, or -1 (memory). */
 int hc_quantile_add(struct hc_quantile *q, double v);
+/* Adds w copies of v: the same sketch, bit for bit, as w calls of
+ * hc_quantile_add, without a call per copy.  0, or -1 (memory). */
+int hc_quantile_add_n(struct hc_quantile *q, double v, uint64_t w);
 uint64_t hc_quantile_count(const struct hc_quantile *q);
 /* The value at normalised rank phi in [0, 1] (0: the minimum, 1: the
  * maximum, both exact).  NaN if the sketch is empty. */

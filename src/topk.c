@@ -1,121 +1,72 @@
-/* topk.c - Space-Saving heavy hitters over strings
+/* topk.c - heavy hitters over strings: Misra-Gries with batched decrements
  *
- * Implements topk.h: Metwally, Agrawal, El Abbadi, "Efficient Computation
- * of Frequent and Top-k Elements in Data Streams" (ICDT 2005), with the
- * merge of Agarwal, Cormode, Huang, Phillips, Wei, Yi, "Mergeable
- * Summaries" (PODS 2012).
+ * Implements topk.h.  Misra and Gries, "Finding repeated elements" (1982),
+ * in the weighted, batched-decrement form of Berinde, Cormode, Indyk,
+ * Strauss ("Space-optimal heavy hitters with strong error bounds", 2010)
+ * and Anderson et al. ("A high-performance algorithm for identifying
+ * frequent items in data streams", 2017), with the merge of Agarwal,
+ * Cormode, Huang, Phillips, Wei, Yi ("Mergeable summaries", PODS 2012).
+ * It replaced Space-Saving's stream summary (Metwally et al. 2005), whose
+ * linked buckets and one eviction per new value took about 30% of
+ * `profile --approx`'s time.
  *
- * The structure
- * -------------
+ * The state
+ * ---------
  *
- * Three arrays, addressed by 32-bit indices (capacity <= 2^24) so that they
- * can grow with realloc and stay small; nothing is allocated per add except
- * for values longer than 32 bytes:
+ * A floor D (the total of all decrements so far) and up to 2k counters
+ * (k = capacity), each a value with count c (an upper bound of its true
+ * count f) and error e (so that c - e <= f <= c).  The Misra-Gries counter
+ * of a held value is c - D > 0; a new value of weight w starts at
+ * c = D + w, e = D: it may have been counted and decremented away before,
+ * which cost it at most D.  When all 2k counters are in use, a decrement
+ * subtracts d, the k-th largest of the c - D, from every counter (D += d)
+ * and drops those no longer positive (c <= D): at most k - 1 stay, so the
+ * O(2k) selection and rebuild run once per k or more new values, O(1)
+ * amortised per add, with no per-add list surgery.
  *
- *   counters  ctr[0..n), one 64-byte line each: error, the value's hash
- *             and length, its bucket, prev/next in the bucket's member
- *             list, and the value itself (inline up to 32 bytes, else a
- *             heap buffer).  n only grows (to capacity); an eviction gives
- *             the victim's slot to the new value.
- *   index     open addressing with linear probing, from the value's XXH3
- *             hash to its counter: 8-byte slots of (low 32 bits of the
- *             hash, counter + 1), 0 = empty, at most half full.  An evicted
- *             value's slot stays behind, stale: it names a counter that
- *             now holds another value, which the counter's hash and bytes
- *             tell apart, so a probe passes over it.  Once live and stale
- *             slots would pass half the table, it is rebuilt from the
- *             counters' hashes (index_room), with at least 8/3 slots per
- *             counter.  (Removing the victim's slot by backward shifting,
- *             as before, cost a cache miss per eviction to find it.)
- *   buckets   the paper's "stream summary": one bucket per distinct count,
- *             doubly linked in increasing count order (head = the minimum,
- *             tail = the maximum), each with its members and their number.
+ * Why the bound holds: each decrement takes d from at least k counters, so
+ * with S = the sum of the held c - D, S <= N - k D at all times (adds
+ * raise S and N alike).  Hence D <= N / k; every error is at most D; a
+ * value not held has f <= D; and fewer than k values have c > N / k, so
+ * the top k reported include every value with f > N / k.
  *
- *      head                                          tail
- *   +---------+     +---------+     +---------+     +---------+
- *   | count 1 |<--->| count 2 |<--->| count 7 |<--->| count 90|
- *   +---------+     +---------+     +---------+     +---------+
- *     c4 c9 c2        c0              c5 c1           c3
+ * Reporting and merging look at the top k counters only: the sketch's
+ * logical content is those k, with floor max(D, the (k+1)-th count); the
+ * rest of the 2k are working room.  S <= N - k D survives that cut: the k
+ * kept values have c >= the new floor D', so S' = S - k (D' - D) at most.
  *
- * An increment by 1 moves a counter to the next bucket if that one holds
- * count + 1, bumps its bucket in place if it is the bucket's only member,
- * or else opens a bucket after it: O(1).  A weight w > 1 walks forward over
- * the buckets with counts below count + w, so it costs O(1 + buckets
- * passed); there are at most sqrt(2N) distinct counts.  The minimum is the
- * head bucket; the victim of an eviction is its first member (the one
- * attached last), which makes runs deterministic.  Bucket slots come from
- * a free list; there are never more buckets than counters.
+ * Merge: counts and errors of equal values add; a value missing from one
+ * side is charged that side's floor as count and as error (its true count
+ * there is at most the floor); then the largest k are kept, with floor
+ * max(D1 + D2, the (k+1)-th merged count).  With M = D1 + D2, the merged
+ * c - M add up to at most N1 + N2 - k M, so the invariant above holds for
+ * the result and its floor stays <= (N1 + N2) / k.
  *
- * Deviations from the paper
- * -------------------------
+ * The index
+ * ---------
  *
- * The values live in the counters rather than in the hash table's nodes,
- * and the table is lib/strmap.h's layout (hash and id per slot) plus
- * stale slots and rebuilds: an earlier version kept values in
- * a struct hc_strmap and rebuilt it once stale (evicted) keys outnumbered
- * the held ones; rebuilding and the extra cache misses of map, ids and
- * arena made it 105 ns per add on the benchmark below, against about 50
- * now.  Memory is O(capacity + bytes of the held values): 64-byte
- * counters, 24-byte buckets, 16 to 32 bytes of index per counter, and a
- * heap buffer for each held value over 32 bytes, reused for a replacing
- * value that fits and is at least half its size, else freed.
+ * Open addressing with linear probing from the value's XXH3 hash to its
+ * counter: 8-byte slots of (low 32 bits of the hash, counter + 1), 0 =
+ * empty, at most half full.  Nothing is removed between decrements; each
+ * decrement compacts the counters and rebuilds the index from their
+ * hashes.  Counters are 64 bytes with values up to 32 bytes inline, a heap
+ * buffer for longer ones.  Memory: 2k counters, 4k or more index slots,
+ * 2k counts of selection scratch: about 1.9 MB at k = 10^4.
  *
- * Weights: an eviction by a value of weight w starts it at c_min + w with
- * error c_min, the natural extension (each unit of weight is one item of
- * the stream).  Counts and the total saturate at UINT64_MAX instead of
- * wrapping.
+ * Serialised form (little-endian, hc_buf puts), version 2 (the Space-
+ * Saving form had no floor):
  *
- * Merge
- * -----
- *
- * As topk.h states: a value missing from a full side is charged that side's
- * minimum m_i as count and as error; the largest `capacity` of the union
- * are kept (in top order).  Why the bound survives: with C(u) the merged
- * count and M = m1 + m2, the sum over the union of C(u) - M equals
- * N1 + N2 - capacity * M and every term is >= 0; if capacity + 1 values
- * had C >= C(v), then C(v) <= (N1 + N2 + M) / (capacity + 1), and
- * M <= (N1 + N2) / capacity gives C(v) <= (N1 + N2) / capacity.  So every
- * value above that bound is kept, errors stay below it, and the kept
- * counts add up to at most N1 + N2, which keeps later adds within bounds.
- * A sketch with fewer than capacity counters is exact (all errors 0, counts
- * adding up to the total): adds and merges both preserve that, and
- * deserialisation checks it.
- *
- * Speed
- * -----
- *
- * 10^7 adds of Zipf(1) values over 10^6 distinct ids of 12 to 16 bytes,
- * capacity 10^4, the values laid out one after the other as a parser
- * hands them over: 17 to 23 M adds/s (44 to 58 ns of CPU time per add;
- * XXH3 alone takes 2.5), Zipf(1.2) 24 to 27 M/s, on the 2-vCPU AMD EPYC
- * build VM with a load average near 10, so with noise; that was with the
- * victim's slot removed at once, a second index cache miss per eviction
- * that stale slots avoid.  In `profile --approx` on the 10M-row mixed
- * benchmark file, stale slots, the prefetch of the victim after next
- * (prefetch_victims) and hc_memeq's compares took the top-k share of the
- * time from about 40% to 30%, with a batch's values already collapsed to
- * weighted adds by profile.  Weighted adds of 10^6 distinct values in
- * descending or random order of weight (profile's switch from exact
- * counts): 260 and 380 ns each, value formatting included.
- *
- * Serialised form (little-endian, hc_buf puts)
- * --------------------------------------------
- *
- *   +----------+----------+-------+
- *   | capacity |  total   |   n   |     u32, u64, u32
- *   +----------+----------+-------+
- *   then n items, in hc_topk_top order (count down, error up, bytes up):
- *   +-------+-------------+---------+---------+
- *   |  len  | len bytes   |  count  |  error  |   u32, bytes, u64, u64
- *   +-------+-------------+---------+---------+
+ *   u32 capacity, u64 total, u64 floor, u32 n (<= capacity), then n items
+ *   in hc_topk_top order: u32 len, bytes, u64 count, u64 error.
  *
  * Deserialisation rejects (HC_ERR_DATA), before allocating anything sized
  * by the input: capacity 0 or above 2^24, n above capacity, n items that
- * cannot fit in the bytes left (an item takes at least 20 bytes).  Then per
- * item: a length past the end, count 0, error >= count, error above
- * total / capacity, a count above the previous one, counts adding up past
- * the total, a value seen twice; and, with n < capacity, counts that do
- * not add up to the total or a nonzero error.
+ * cannot fit in the bytes left, a floor above total / capacity.  Then per
+ * item: a length past the end, count 0, error >= count, an error above the
+ * floor, a count below the floor, a count above the previous one, a value
+ * seen twice, counts whose excess over the floor passes total - capacity *
+ * floor; and with floor 0 (exact), a nonzero error or counts that do not
+ * add up to the total.
  */
 #include "topk.h"
 
@@ -126,54 +77,40 @@
 #include "lib/mem.h"
 #include "lib/memeq.h"
 
-#define NIL UINT32_MAX
 #define MAX_CAPACITY ((size_t)1 << 24)
-/* Values up to this many bytes live in the counter: with it, a counter is
- * one cache line, and ids, codes and most categorical values fit. */
 #define INLINE_MAX 32
 #define INDEX_MIN_SLOTS 64
 /* The smallest serialised item: u32 len, no bytes, u64 count, u64 error. */
 #define ITEM_MIN_BYTES 20
 
 struct counter {
+	uint64_t count;
 	uint64_t error;
-	uint32_t hash;   /* low 32 bits of XXH3_64bits(value) */
+	uint32_t hash;     /* low 32 bits of XXH3_64bits(value) */
 	uint32_t len;
-	uint32_t bucket;
-	uint32_t prev, next; /* members of the bucket; NIL ends */
-	uint32_t heap_cap;   /* bytes at v.heap when len > INLINE_MAX */
+	uint32_t heap_cap; /* bytes at v.heap when len > INLINE_MAX */
+	uint32_t pad;
 	union {
-		char in[INLINE_MAX]; /* len <= INLINE_MAX */
+		char in[INLINE_MAX];
 		char *heap;
 	} v;
 };
 
 _Static_assert(sizeof(struct counter) == 64, "a counter is one cache line");
 
-struct bucket {
-	uint64_t count;
-	uint32_t prev, next; /* lower and higher counts; next links free ones */
-	uint32_t first;      /* a member; NIL for a free slot */
-	uint32_t size;       /* members */
-};
-
 struct hc_topk {
-	size_t capacity;
+	size_t capacity;   /* k */
+	size_t room;       /* 2k: counters before a decrement */
 	uint64_t total;
-	size_t n;            /* counters in use: ctr[0..n) */
-	size_t alloc;        /* ctr and bk have room for this many */
+	uint64_t floor;    /* D */
+	size_t n;          /* counters in use: ctr[0..n) */
+	size_t alloc;      /* ctr has room for this many */
 	struct counter *ctr;
-	struct bucket *bk;
-	size_t bk_used;      /* bk slots handed out before the free list */
-	uint32_t bk_free;
-	uint32_t head, tail; /* smallest and largest count */
-	uint64_t *slot;      /* index: hash << 32 | (counter + 1); 0 = empty */
-	size_t mask;         /* slots - 1 */
-	size_t used;         /* nonzero slots: n, plus stale ones */
-	size_t heap_bytes;   /* heap buffers of long values */
+	uint64_t *slot;    /* index: hash << 32 | (counter + 1); 0 = empty */
+	size_t mask;
+	uint64_t *scratch; /* room counts, for the selection of a decrement */
+	size_t heap_bytes;
 };
-
-/* ---- small helpers ---------------------------------------------------- */
 
 static inline uint64_t sat_add(uint64_t a, uint64_t b)
 {
@@ -185,60 +122,27 @@ static inline const char *ctr_value(const struct counter *c)
 	return c->len > INLINE_MAX ? c->v.heap : c->v.in;
 }
 
-static inline uint64_t ctr_count(const struct hc_topk *t, uint32_t x)
+static void value_drop(struct hc_topk *t, struct counter *c)
 {
-	return t->bk[t->ctr[x].bucket].count;
+	if (c->len > INLINE_MAX) {
+		hc_free(c->v.heap);
+		t->heap_bytes -= c->heap_cap;
+	}
+	c->len = 0;
 }
 
-/* Room for need counters (and as many buckets). */
-static int grow_counters(struct hc_topk *t, size_t need)
+/* Stores value in counter c, which holds none, in buf (len bytes from
+ * hc_malloc, or NULL to allocate here) when it is long.  0, or -1. */
+static int value_store(struct hc_topk *t, struct counter *c, const char *v,
+		       size_t len, char *buf)
 {
-	size_t cap = t->alloc ? t->alloc : 8;
-	void *p;
-
-	if (need <= t->alloc)
-		return 0;
-	if (need > t->capacity)
-		return -1;
-	while (cap < need)
-		cap *= 2;
-	if (cap > t->capacity)
-		cap = t->capacity;
-	if (!(p = hc_reallocarray(t->ctr, cap, sizeof(*t->ctr))))
-		return -1;
-	t->ctr = p;
-	if (!(p = hc_reallocarray(t->bk, cap, sizeof(*t->bk))))
-		return -1; /* ctr is merely larger than alloc says */
-	t->bk = p;
-	t->alloc = cap;
-	return 0;
-}
-
-/* Stores value in counter x, whose old value (if any) it replaces; only
- * x's value fields change, and nothing does on -1 (memory). */
-static int value_store(struct hc_topk *t, uint32_t x, const char *v,
-		       size_t len)
-{
-	struct counter *c = &t->ctr[x];
-	char *old = c->len > INLINE_MAX ? c->v.heap : NULL, *nb;
-
 	if (len <= INLINE_MAX) {
-		memmove(c->v.in, v, len);
-		if (old) {
-			hc_free(old);
-			t->heap_bytes -= c->heap_cap;
-		}
-	} else if (old && c->heap_cap >= len && c->heap_cap / 2 <= len) {
-		memmove(old, v, len);
+		memcpy(c->v.in, v, len);
 	} else {
-		if (!(nb = hc_malloc(len)))
+		if (!buf && !(buf = hc_malloc(len)))
 			return -1;
-		memcpy(nb, v, len);
-		if (old) {
-			hc_free(old);
-			t->heap_bytes -= c->heap_cap;
-		}
-		c->v.heap = nb;
+		c->v.heap = buf;
+		memcpy(c->v.heap, v, len);
 		c->heap_cap = (uint32_t)len;
 		t->heap_bytes += len;
 	}
@@ -258,15 +162,11 @@ static inline uint32_t slot_ctr(uint64_t s)
 	return (uint32_t)s - 1;
 }
 
-/* The slot holding value, or the empty slot where it would go.  A slot
- * whose counter now holds another value (stale, see index_room) fails the
- * counter's hash or value compare and is passed over. */
+/* The slot holding value, or the empty slot where it would go. */
 static size_t index_probe(const struct hc_topk *t, const char *v, size_t len,
 			  uint32_t h)
 {
-	size_t i;
-
-	for (i = h & t->mask;; i = (i + 1) & t->mask) {
+	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		uint64_t s = t->slot[i];
 		const struct counter *c;
 		if (s == 0)
@@ -274,245 +174,112 @@ static size_t index_probe(const struct hc_topk *t, const char *v, size_t len,
 		if (slot_hash(s) != h)
 			continue;
 		c = &t->ctr[slot_ctr(s)];
-		if (c->hash == h && c->len == len &&
-		    hc_memeq(ctr_value(c), v, len))
+		if (c->len == len && hc_memeq(ctr_value(c), v, len))
 			return i;
 	}
 }
 
-static size_t index_empty(const struct hc_topk *t, uint32_t h)
+static void index_rebuild(struct hc_topk *t)
 {
-	size_t i;
-
-	for (i = h & t->mask; t->slot[i]; i = (i + 1) & t->mask)
-		;
-	return i;
+	memset(t->slot, 0, (t->mask + 1) * sizeof(*t->slot));
+	for (uint32_t x = 0; x < t->n; x++) {
+		size_t i = t->ctr[x].hash & t->mask;
+		while (t->slot[i])
+			i = (i + 1) & t->mask;
+		t->slot[i] = (uint64_t)t->ctr[x].hash << 32 | (x + 1);
+	}
 }
 
-/* Room for `more` slots to be taken with the index at most half full.
- * An eviction leaves its victim's slot in place (stale) rather than
- * finding and removing it, which was a cache miss per eviction; once
- * taken slots would pass half, the index is rebuilt from the counters'
- * hashes with at least 8/3 slots per counter, which drops the stale slots
- * and leaves room for a quarter of its slots' worth of evictions before
- * the next rebuild (6384 at capacity 10^4: the rebuild's O(slots) is a few
- * ns per eviction). */
-static int index_room(struct hc_topk *t, size_t more)
+/* Room for one more counter (ctr, index at most half full, scratch). */
+static int grow(struct hc_topk *t)
 {
-	size_t n = INDEX_MIN_SLOTS;
-	uint64_t *ns;
+	size_t cap = t->alloc ? 2 * t->alloc : 8, slots = INDEX_MIN_SLOTS;
+	void *p;
 
-	if (t->slot && 2 * (t->used + more) <= t->mask + 1)
+	if (t->n < t->alloc)
 		return 0;
-	while (n * 3 < (t->n + more) * 8)
-		n *= 2;
-	if (t->slot && n == t->mask + 1) {
-		ns = t->slot;
-		memset(ns, 0, n * sizeof(*ns));
-	} else {
-		if (!(ns = hc_calloc(n, sizeof(*ns))))
+	if (cap > t->room)
+		cap = t->room;
+	while (slots < 2 * cap)
+		slots *= 2;
+	if (!(p = hc_reallocarray(t->ctr, cap, sizeof(*t->ctr))))
+		return -1;
+	t->ctr = p;
+	if (!(p = hc_reallocarray(t->scratch, cap, sizeof(*t->scratch))))
+		return -1;
+	t->scratch = p;
+	if (slots != (t->slot ? t->mask + 1 : 0)) {
+		if (!(p = hc_calloc(slots, sizeof(*t->slot))))
 			return -1;
 		hc_free(t->slot);
+		t->slot = p;
+		t->mask = slots - 1;
+		index_rebuild(t);
 	}
-	t->slot = ns;
-	t->mask = n - 1;
-	for (uint32_t x = 0; x < t->n; x++)
-		ns[index_empty(t, t->ctr[x].hash)] =
-			(uint64_t)t->ctr[x].hash << 32 | (x + 1);
-	t->used = t->n;
+	t->alloc = cap;
 	return 0;
 }
 
-/* ---- the stream summary ---------------------------------------------- */
+/* ---- the decrement ---------------------------------------------------- */
 
-static uint32_t bucket_new(struct hc_topk *t, uint64_t count)
+/* The r-th largest (r from 0) of a[0..n), reordering a: quickselect with
+ * a three-way partition, as counts of 1 and 2 abound. */
+static uint64_t select_desc(uint64_t *a, size_t n, size_t r)
 {
-	uint32_t b;
+	size_t lo = 0, hi = n;
 
-	if (t->bk_free != NIL) {
-		b = t->bk_free;
-		t->bk_free = t->bk[b].next;
-	} else {
-		b = (uint32_t)t->bk_used++;
+	while (hi - lo > 1) {
+		uint64_t x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi - 1], pv;
+		size_t lt = lo, i = lo, gt = hi;
+		pv = x > y ? (y > z ? y : (x > z ? z : x))
+			   : (x > z ? x : (y > z ? z : y));
+		while (i < gt) {
+			uint64_t v = a[i];
+			if (v > pv) {
+				a[i++] = a[lt];
+				a[lt++] = v;
+			} else if (v < pv) {
+				a[i] = a[--gt];
+				a[gt] = v;
+			} else {
+				i++;
+			}
+		}
+		if (r < lt)
+			hi = lt;
+		else if (r >= gt)
+			lo = gt;
+		else
+			return pv;
 	}
-	t->bk[b].count = count;
-	t->bk[b].first = NIL;
-	t->bk[b].size = 0;
-	return b;
+	return a[lo];
 }
 
-/* Links b into the list after p (at the head when p is NIL). */
-static void bucket_link(struct hc_topk *t, uint32_t b, uint32_t p)
+/* Subtracts the k-th largest c - D from every counter and drops those
+ * left at or below the floor; at most k - 1 stay. */
+static void decrement(struct hc_topk *t)
 {
-	uint32_t q = p == NIL ? t->head : t->bk[p].next;
+	size_t m = 0;
 
-	t->bk[b].prev = p;
-	t->bk[b].next = q;
-	if (p == NIL)
-		t->head = b;
-	else
-		t->bk[p].next = b;
-	if (q == NIL)
-		t->tail = b;
-	else
-		t->bk[q].prev = b;
-}
-
-static void bucket_unlink(struct hc_topk *t, uint32_t b)
-{
-	uint32_t p = t->bk[b].prev, q = t->bk[b].next;
-
-	if (p == NIL)
-		t->head = q;
-	else
-		t->bk[p].next = q;
-	if (q == NIL)
-		t->tail = p;
-	else
-		t->bk[q].prev = p;
-}
-
-static void bucket_free(struct hc_topk *t, uint32_t b)
-{
-	bucket_unlink(t, b);
-	t->bk[b].first = NIL;
-	t->bk[b].next = t->bk_free;
-	t->bk_free = b;
-}
-
-static void attach(struct hc_topk *t, uint32_t x, uint32_t b)
-{
-	struct counter *c = &t->ctr[x];
-
-	c->bucket = b;
-	c->prev = NIL;
-	c->next = t->bk[b].first;
-	if (c->next != NIL)
-		t->ctr[c->next].prev = x;
-	t->bk[b].first = x;
-	t->bk[b].size++;
-}
-
-/* Takes x out of its bucket, freeing the bucket if it empties. */
-static void detach(struct hc_topk *t, uint32_t x)
-{
-	struct counter *c = &t->ctr[x];
-	uint32_t b = c->bucket;
-
-	if (c->prev == NIL)
-		t->bk[b].first = c->next;
-	else
-		t->ctr[c->prev].next = c->next;
-	if (c->next != NIL)
-		t->ctr[c->next].prev = c->prev;
-	if (--t->bk[b].size == 0)
-		bucket_free(t, b);
-}
-
-/* The last bucket with a count below target, searching forward from p
- * (from the head when p is NIL; p's count is below target).  A count past
- * the largest goes straight to the tail: weights often jump there. */
-static uint32_t bucket_before(const struct hc_topk *t, uint32_t p,
-			      uint64_t target)
-{
-	uint32_t q = p == NIL ? t->head : t->bk[p].next;
-
-	if (t->tail != NIL && t->bk[t->tail].count < target)
-		return t->tail;
-	while (q != NIL && t->bk[q].count < target) {
-		p = q;
-		q = t->bk[q].next;
+	for (size_t x = 0; x < t->n; x++)
+		t->scratch[x] = t->ctr[x].count - t->floor;
+	t->floor += select_desc(t->scratch, t->n, t->capacity - 1);
+	for (size_t x = 0; x < t->n; x++) {
+		struct counter *c = &t->ctr[x];
+		if (c->count <= t->floor) {
+			value_drop(t, c);
+			continue;
+		}
+		if (m != x)
+			t->ctr[m] = *c;
+		m++;
 	}
-	return p;
-}
-
-static inline uint32_t bucket_after(const struct hc_topk *t, uint32_t p)
-{
-	return p == NIL ? t->head : t->bk[p].next;
-}
-
-/* Puts x, which is in no bucket, into the one of count target, searching
- * forward from the bucket after p (from the head when p is NIL). */
-static void place(struct hc_topk *t, uint32_t x, uint32_t p, uint64_t target)
-{
-	uint32_t q;
-
-	p = bucket_before(t, p, target);
-	q = bucket_after(t, p);
-	if (q == NIL || t->bk[q].count != target) {
-		q = bucket_new(t, target);
-		bucket_link(t, q, p);
-	}
-	attach(t, x, q);
-}
-
-/* Adds w to x's count. */
-static void increment(struct hc_topk *t, uint32_t x, uint64_t w)
-{
-	uint32_t b = t->ctr[x].bucket, p, q;
-	uint64_t target = sat_add(t->bk[b].count, w);
-
-	if (target == t->bk[b].count) /* saturated */
-		return;
-	if (t->bk[b].size > 1) {
-		detach(t, x);
-		place(t, x, b, target);
-		return;
-	}
-	/* x alone: its bucket moves with it unless target has a bucket */
-	p = bucket_before(t, b, target);
-	q = bucket_after(t, p);
-	if (q != NIL && t->bk[q].count == target) {
-		detach(t, x); /* frees b */
-		attach(t, x, q);
-		return;
-	}
-	if (p != b) {
-		bucket_unlink(t, b);
-		bucket_link(t, b, p);
-	}
-	t->bk[b].count = target;
-}
-
-/* ---- building --------------------------------------------------------- */
-
-/* Appends a counter whose count is at most every held count (callers go in
- * decreasing order).  0; -1 memory; -2 the value is held already. */
-static int append_desc(struct hc_topk *t, const char *v, size_t len,
-		       uint64_t count, uint64_t error)
-{
-	uint32_t x = (uint32_t)t->n, b, h;
-	size_t i;
-
-	if (len > UINT32_MAX || grow_counters(t, t->n + 1) != 0 ||
-	    index_room(t, 1) != 0)
-		return -1;
-	h = (uint32_t)XXH3_64bits(v, len);
-	i = index_probe(t, v, len, h);
-	if (t->slot[i])
-		return -2;
-	t->ctr[x].len = 0;
-	if (value_store(t, x, v, len) != 0)
-		return -1;
-	t->n++;
-	t->ctr[x].error = error;
-	t->ctr[x].hash = h;
-	t->slot[i] = (uint64_t)h << 32 | (x + 1);
-	t->used++;
-	b = t->head;
-	if (b == NIL || t->bk[b].count != count) {
-		b = bucket_new(t, count);
-		bucket_link(t, b, NIL);
-	}
-	attach(t, x, b);
-	return 0;
+	t->n = m;
+	index_rebuild(t);
 }
 
 /* ---- the API ---------------------------------------------------------- */
 
-/* Allocates only the handle: counters grow as values arrive, so a sketch of
- * large capacity over few values (or a corrupt capacity field) stays small.
- * NULL with err set: capacity 0 or above 2^24 (HC_ERR_USAGE), memory. */
 struct hc_topk *hc_topk_new(size_t capacity, struct hc_err *err)
 {
 	struct hc_topk *t;
@@ -528,58 +295,38 @@ struct hc_topk *hc_topk_new(size_t capacity, struct hc_err *err)
 		return NULL;
 	}
 	t->capacity = capacity;
-	t->bk_free = t->head = t->tail = NIL;
+	t->room = 2 * capacity;
 	return t;
 }
 
-/* Frees t and every value it holds; t may be NULL. */
 void hc_topk_free(struct hc_topk *t)
 {
 	if (!t)
 		return;
 	for (size_t x = 0; x < t->n; x++)
-		if (t->ctr[x].len > INLINE_MAX)
-			hc_free(t->ctr[x].v.heap);
+		value_drop(t, &t->ctr[x]);
 	hc_free(t->slot);
 	hc_free(t->ctr);
-	hc_free(t->bk);
+	hc_free(t->scratch);
 	hc_free(t);
 }
 
-/* The value, not held, takes over a counter of the minimum count; i is
- * the empty index slot its probe ended at.  The victim's own slot stays,
- * stale (index_room). */
-static int evict(struct hc_topk *t, const char *value, size_t len, uint32_t h,
-		 size_t i, uint64_t w)
+/* A new counter for value (not held) at empty slot i, room permitting. */
+static int insert(struct hc_topk *t, size_t i, const char *v, size_t len,
+		  uint32_t h, uint64_t count, uint64_t error, char *buf)
 {
-	uint32_t b = t->head, x = t->bk[b].first;
+	struct counter *c = &t->ctr[t->n];
 
-	if (value_store(t, x, value, len) != 0)
+	if (value_store(t, c, v, len, buf) != 0)
 		return -1;
-	t->ctr[x].hash = h;
-	t->slot[i] = (uint64_t)h << 32 | (x + 1);
-	t->used++;
-	t->ctr[x].error = t->bk[b].count;
-	increment(t, x, w);
+	c->count = count;
+	c->error = error;
+	c->hash = h;
+	t->slot[i] = (uint64_t)h << 32 | (t->n + 1);
+	t->n++;
 	return 0;
 }
 
-/* Starts loading the counter the eviction after next takes over (the
- * head bucket's second member): victims have mostly sat untouched since
- * they reached the minimum, and storing the new value in the victim was
- * the slowest step of an eviction.  The next victim's line was requested
- * by the previous call in the same way, so reading its link is cheap. */
-static inline void prefetch_victims(const struct hc_topk *t)
-{
-	uint32_t y = t->bk[t->head].first, z = t->ctr[y].next;
-
-	if (z != NIL)
-		__builtin_prefetch(&t->ctr[z]);
-}
-
-/* Counts w occurrences of value (w = 0 does nothing).  Every allocation
- * happens before the sketch changes, so on -1 (out of memory, or a value of
- * 4 GiB or more) t is as it was. */
 int hc_topk_add(struct hc_topk *t, const char *value, size_t len, uint64_t w)
 {
 	return hc_topk_add_hashed(t, value, len, XXH3_64bits(value, len), w);
@@ -602,39 +349,34 @@ void hc_topk_prefetch_counter(const struct hc_topk *t, uint64_t hash)
 		__builtin_prefetch(&t->ctr[slot_ctr(s)]);
 }
 
+/* Every allocation happens before the sketch changes (a long value's
+ * buffer before a decrement), so on -1 (memory, or a value of 4 GiB or
+ * more) t is as it was. */
 int hc_topk_add_hashed(struct hc_topk *t, const char *value, size_t len,
 		       uint64_t hash, uint64_t w)
 {
-	uint32_t h, x;
+	uint32_t h = (uint32_t)hash;
 	size_t i;
 
 	if (w == 0)
 		return 0;
-	if (len > UINT32_MAX ||
-	    (t->n < t->capacity && grow_counters(t, t->n + 1) != 0) ||
-	    index_room(t, 1) != 0)
+	if (len > UINT32_MAX || grow(t) != 0)
 		return -1;
-	h = (uint32_t)hash;
 	i = index_probe(t, value, len, h);
 	if (t->slot[i]) {
-		increment(t, slot_ctr(t->slot[i]), w);
-	} else if (t->n < t->capacity) {
-		x = (uint32_t)t->n;
-		t->ctr[x].len = 0;
-		if (value_store(t, x, value, len) != 0)
+		struct counter *c = &t->ctr[slot_ctr(t->slot[i])];
+		c->count = sat_add(c->count, w);
+	} else {
+		char *buf = NULL;
+		if (len > INLINE_MAX && !(buf = hc_malloc(len)))
 			return -1;
-		t->n++;
-		t->ctr[x].error = 0;
-		t->ctr[x].hash = h;
-		t->slot[i] = (uint64_t)h << 32 | (x + 1);
-		t->used++;
-		place(t, x, NIL, w);
-	} else if (evict(t, value, len, h, i, w) != 0) {
-		return -1;
+		if (t->n == t->room) {
+			decrement(t);
+			i = index_probe(t, value, len, h);
+		}
+		insert(t, i, value, len, h, sat_add(t->floor, w), t->floor, buf);
 	}
 	t->total = sat_add(t->total, w);
-	if (t->n == t->capacity)
-		prefetch_victims(t);
 	return 0;
 }
 
@@ -643,10 +385,10 @@ uint64_t hc_topk_total(const struct hc_topk *t)
 	return t->total;
 }
 
-/* N / capacity once the sketch is full; 0 before, when it is exact. */
 uint64_t hc_topk_max_error(const struct hc_topk *t)
 {
-	return t->n < t->capacity ? 0 : t->total / t->capacity;
+	return t->floor == 0 && t->n < t->capacity ? 0
+						   : t->total / t->capacity;
 }
 
 size_t hc_topk_capacity(const struct hc_topk *t)
@@ -656,13 +398,15 @@ size_t hc_topk_capacity(const struct hc_topk *t)
 
 size_t hc_topk_bytes(const struct hc_topk *t)
 {
-	return sizeof(*t) + t->alloc * (sizeof(*t->ctr) + sizeof(*t->bk)) +
+	return sizeof(*t) +
+	       t->alloc * (sizeof(*t->ctr) + sizeof(*t->scratch)) +
 	       (t->slot ? (t->mask + 1) * sizeof(*t->slot) : 0) +
 	       t->heap_bytes;
 }
 
-/* The order of hc_topk_top: count down, then error up, then the bytes
- * (unsigned, a prefix first). */
+/* ---- the top ---------------------------------------------------------- */
+
+/* Count down, then error up, then the bytes (unsigned, a prefix first). */
 static int item_cmp(const struct hc_topk_item *a, const struct hc_topk_item *b)
 {
 	size_t m = a->len < b->len ? a->len : b->len;
@@ -683,12 +427,12 @@ static int item_qsort_cmp(const void *a, const void *b)
 	return item_cmp(a, b);
 }
 
-static void fill_item(const struct hc_topk *t, uint32_t x,
+static void fill_item(const struct hc_topk *t, size_t x,
 		      struct hc_topk_item *it)
 {
 	it->value = ctr_value(&t->ctr[x]);
 	it->len = t->ctr[x].len;
-	it->count = ctr_count(t, x);
+	it->count = t->ctr[x].count;
 	it->error = t->ctr[x].error;
 }
 
@@ -711,19 +455,19 @@ static void sift_down(struct hc_topk_item *h, size_t n, size_t i)
 	}
 }
 
-/* The best r members of bucket b into out[0..r), sorted, with no memory
- * but out: a bounded heap, O(size log r). */
-static void bucket_best(const struct hc_topk *t, uint32_t b, size_t r,
-			struct hc_topk_item *out)
+/* The best r of all held counters into out[0..r), sorted, with no memory
+ * but out: a bounded heap, O(n log r). */
+static size_t best(const struct hc_topk *t, size_t r, struct hc_topk_item *out)
 {
-	uint32_t x = t->bk[b].first;
-	size_t i;
+	size_t x, i;
 
-	for (i = 0; i < r; i++, x = t->ctr[x].next)
-		fill_item(t, x, &out[i]);
+	if (r > t->n)
+		r = t->n;
+	for (x = 0; x < r; x++)
+		fill_item(t, x, &out[x]);
 	for (i = r / 2; i-- > 0;)
 		sift_down(out, r, i);
-	for (; x != NIL; x = t->ctr[x].next) {
+	for (; r && x < t->n; x++) {
 		struct hc_topk_item it;
 		fill_item(t, x, &it);
 		if (item_cmp(&it, &out[0]) < 0) {
@@ -732,29 +476,80 @@ static void bucket_best(const struct hc_topk *t, uint32_t b, size_t r,
 		}
 	}
 	qsort(out, r, sizeof(*out), item_qsort_cmp);
+	return r;
 }
 
-/* Walks buckets from the largest count; only the last bucket used can be
- * cut, and it is cut by a bounded heap, so no memory is needed. */
 size_t hc_topk_top(const struct hc_topk *t, size_t k,
 		   struct hc_topk_item *items)
 {
-	size_t n = 0;
+	return best(t, k < t->capacity ? k : t->capacity, items);
+}
 
-	for (uint32_t b = t->tail; b != NIL && n < k; b = t->bk[b].prev) {
-		size_t size = t->bk[b].size;
-		if (size > k - n) {
-			bucket_best(t, b, k - n, items + n);
-			return k;
-		}
-		for (uint32_t x = t->bk[b].first; x != NIL; x = t->ctr[x].next)
-			fill_item(t, x, &items[n++]);
-		qsort(items + n - size, size, sizeof(*items), item_qsort_cmp);
+/* ---- merge ------------------------------------------------------------ */
+
+/* The sketch's logical content (see the top of the file): its best
+ * min(n, k) counters into out (room for k + 1), sorted; *floor the floor
+ * they leave.  Returns their number. */
+static size_t view(const struct hc_topk *t, struct hc_topk_item *out,
+		   uint64_t *floor)
+{
+	size_t n = best(t, t->capacity + 1, out);
+
+	*floor = t->floor;
+	if (n > t->capacity) {
+		n = t->capacity;
+		if (out[n].count > *floor)
+			*floor = out[n].count;
 	}
 	return n;
 }
 
-/* ---- merge ------------------------------------------------------------ */
+/* A new sketch holding it[0..n) (n <= capacity, distinct values), with
+ * that floor and total.  NULL with err set. */
+static struct hc_topk *build(size_t capacity, const struct hc_topk_item *it,
+			     size_t n, uint64_t floor, uint64_t total,
+			     struct hc_err *err)
+{
+	struct hc_topk *nt = hc_topk_new(capacity, err);
+
+	if (!nt)
+		return NULL;
+	nt->floor = floor;
+	nt->total = total;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t h = (uint32_t)XXH3_64bits(it[i].value, it[i].len);
+		size_t s;
+		if (grow(nt) != 0)
+			goto nomem;
+		s = index_probe(nt, it[i].value, it[i].len, h);
+		if (insert(nt, s, it[i].value, it[i].len, h, it[i].count,
+			   it[i].error, NULL) != 0)
+			goto nomem;
+	}
+	return nt;
+nomem:
+	hc_err_nomem(err);
+	hc_topk_free(nt);
+	return NULL;
+}
+
+/* t's logical content as a sketch of its own (at most k counters). */
+static struct hc_topk *logical(const struct hc_topk *t, struct hc_err *err)
+{
+	struct hc_topk_item *it = hc_mallocarray(t->capacity + 1, sizeof(*it));
+	struct hc_topk *r;
+	uint64_t floor;
+	size_t n;
+
+	if (!it) {
+		hc_err_nomem(err);
+		return NULL;
+	}
+	n = view(t, it, &floor);
+	r = build(t->capacity, it, n, floor, t->total, err);
+	hc_free(it);
+	return r;
+}
 
 struct cand {
 	struct hc_topk_item it;
@@ -767,12 +562,6 @@ static int cand_cmp(const void *a, const void *b)
 			&((const struct cand *)b)->it);
 }
 
-static uint64_t min_charge(const struct hc_topk *t)
-{
-	return t->n < t->capacity ? 0 : t->bk[t->head].count;
-}
-
-/* Takes over nt's contents into t and frees what t had. */
 static void replace(struct hc_topk *t, struct hc_topk *nt)
 {
 	struct hc_topk tmp = *t;
@@ -782,57 +571,58 @@ static void replace(struct hc_topk *t, struct hc_topk *nt)
 	hc_topk_free(nt);
 }
 
-/* The union of dst and src into c (room for dst->n + src->n), with counts
- * and errors added, a side's minimum charged where it lacks a value and is
- * full; dst's counters are c[0..dst->n).  Returns the number of entries. */
-static size_t merge_union(const struct hc_topk *dst, const struct hc_topk *src,
+/* The union of a and b (at most k counters each, as logical() makes them)
+ * into c, counts and errors added, a side's floor charged where it lacks a
+ * value.  Returns the number of entries. */
+static size_t merge_union(const struct hc_topk *a, const struct hc_topk *b,
 			  struct cand *c)
 {
-	uint64_t m1 = min_charge(dst), m2 = min_charge(src);
-	size_t nc = dst->n;
+	size_t nc = a->n;
 
-	for (uint32_t x = 0; x < dst->n; x++) {
-		fill_item(dst, x, &c[x].it);
+	for (size_t x = 0; x < a->n; x++) {
+		fill_item(a, x, &c[x].it);
 		c[x].matched = 0;
 	}
-	for (uint32_t y = 0; y < src->n; y++) {
+	for (size_t y = 0; y < b->n; y++) {
 		struct hc_topk_item it;
 		size_t i;
-		fill_item(src, y, &it);
-		i = dst->slot ? index_probe(dst, it.value, it.len,
-					    src->ctr[y].hash)
-			      : 0;
-		if (dst->slot && dst->slot[i]) {
-			struct cand *d = &c[slot_ctr(dst->slot[i])];
+		fill_item(b, y, &it);
+		i = a->slot ? index_probe(a, it.value, it.len, b->ctr[y].hash)
+			    : 0;
+		if (a->slot && a->slot[i]) {
+			struct cand *d = &c[slot_ctr(a->slot[i])];
 			d->it.count += it.count;
 			d->it.error += it.error;
 			d->matched = 1;
 			continue;
 		}
-		it.count += m1;
-		it.error += m1;
+		it.count += a->floor;
+		it.error += a->floor;
 		c[nc].it = it;
 		c[nc++].matched = 1;
 	}
-	for (size_t x = 0; x < dst->n; x++) {
+	for (size_t x = 0; x < a->n; x++) {
 		if (!c[x].matched) {
-			c[x].it.count += m2;
-			c[x].it.error += m2;
+			c[x].it.count += b->floor;
+			c[x].it.error += b->floor;
 		}
 	}
 	return nc;
 }
 
-/* Merges by building a new sketch from the largest `capacity` of the
- * union, so on -1 (memory, or totals past 2^64: HC_ERR_DATA; different
- * capacities: HC_ERR_USAGE) dst is unchanged.  src may be dst.  Counts
- * cannot overflow: each side's counts add up to at most its total. */
+/* Merges the logical contents of dst and src by building a new sketch, so
+ * on -1 (memory, or totals past 2^64: HC_ERR_DATA; different capacities:
+ * HC_ERR_USAGE) dst is unchanged.  src may be dst.  Counts cannot
+ * overflow: each side's counts add up to at most its total plus k times
+ * its floor, which is at most twice its total. */
 int hc_topk_merge(struct hc_topk *dst, const struct hc_topk *src,
 		  struct hc_err *err)
 {
 	size_t nc, keep;
-	struct cand *c;
-	struct hc_topk *nt;
+	uint64_t floor;
+	struct cand *c = NULL;
+	struct hc_topk_item *it = NULL;
+	struct hc_topk *a = NULL, *b = NULL, *nt = NULL;
 
 	if (dst->capacity != src->capacity)
 		return hc_err_set(err, HC_ERR_USAGE,
@@ -841,41 +631,43 @@ int hc_topk_merge(struct hc_topk *dst, const struct hc_topk *src,
 	if (dst->total > UINT64_MAX - src->total)
 		return hc_err_set(err, HC_ERR_DATA,
 				  "top-k merge: total count above 2^64");
-	c = hc_mallocarray(dst->n + src->n ? dst->n + src->n : 1, sizeof(*c));
-	if (!c)
-		return hc_err_nomem(err);
-	nc = merge_union(dst, src, c);
+	if (!(a = logical(dst, err)) || !(b = logical(src, err)))
+		goto out;
+	c = hc_mallocarray(a->n + b->n + 1, sizeof(*c));
+	it = hc_mallocarray(a->n + b->n + 1, sizeof(*it));
+	if (!c || !it) {
+		hc_err_nomem(err);
+		goto out;
+	}
+	nc = merge_union(a, b, c);
 	qsort(c, nc, sizeof(*c), cand_cmp);
 	keep = nc < dst->capacity ? nc : dst->capacity;
-	if (!(nt = hc_topk_new(dst->capacity, err)))
-		goto free_c;
-	for (size_t i = 0; i < keep; i++) {
-		if (append_desc(nt, c[i].it.value, c[i].it.len, c[i].it.count,
-				c[i].it.error) != 0) {
-			hc_err_nomem(err);
-			goto free_nt;
-		}
-	}
+	floor = a->floor + b->floor;
+	if (nc > keep && c[keep].it.count > floor)
+		floor = c[keep].it.count;
+	for (size_t i = 0; i < keep; i++)
+		it[i] = c[i].it;
+	nt = build(dst->capacity, it, keep, floor, dst->total + src->total,
+		   err);
+	if (nt)
+		replace(dst, nt);
+out:
 	hc_free(c);
-	nt->total = dst->total + src->total;
-	replace(dst, nt);
-	return 0;
-free_nt:
-	hc_topk_free(nt);
-free_c:
-	hc_free(c);
-	return -1;
+	hc_free(it);
+	hc_topk_free(a);
+	hc_topk_free(b);
+	return nt ? 0 : -1;
 }
 
 /* ---- serialisation ---------------------------------------------------- */
 
-/* Writes the layout at the top of this file, items in top order so equal
- * sketches give equal bytes.  0, or -1 when an allocation failed (b's or
- * the sort's; b is then marked failed, as its own puts would). */
+/* Writes the top k held and the floor they leave (the (k+1)-th count when
+ * more are held), so equal sketches give equal bytes. */
 int hc_topk_serialize(const struct hc_topk *t, struct hc_buf *b)
 {
-	struct hc_topk_item *items = hc_mallocarray(t->n ? t->n : 1,
+	struct hc_topk_item *items = hc_mallocarray(t->capacity + 1,
 						    sizeof(*items));
+	uint64_t floor;
 	size_t n;
 	int r;
 
@@ -883,9 +675,10 @@ int hc_topk_serialize(const struct hc_topk *t, struct hc_buf *b)
 		b->failed = 1;
 		return -1;
 	}
-	n = hc_topk_top(t, t->n, items);
+	n = view(t, items, &floor);
 	r = hc_buf_put_u32(b, (uint32_t)t->capacity) |
-	    hc_buf_put_u64(b, t->total) | hc_buf_put_u32(b, (uint32_t)n);
+	    hc_buf_put_u64(b, t->total) | hc_buf_put_u64(b, floor) |
+	    hc_buf_put_u32(b, (uint32_t)n);
 	for (size_t i = 0; i < n; i++)
 		r |= hc_buf_put_str(b, items[i].value, items[i].len) |
 		     hc_buf_put_u64(b, items[i].count) |
@@ -904,14 +697,15 @@ static int bad(struct hc_err *err, const char *what, uint32_t i)
 static int read_items(struct hc_topk *t, struct hc_cursor *c, uint32_t n,
 		      struct hc_err *err)
 {
-	uint64_t sum = 0, prev = UINT64_MAX;
+	uint64_t excess = 0, prev = UINT64_MAX, sum = 0;
+	uint64_t room = t->total - t->capacity * t->floor;
 	int nonzero_error = 0;
 
 	for (uint32_t i = 0; i < n; i++) {
 		const char *v;
-		size_t len;
+		size_t len, s;
 		uint64_t count, error;
-		int r;
+		uint32_t h;
 		if (hc_get_str(c, &v, &len) != 0 || hc_get_u64(c, &count) != 0 ||
 		    hc_get_u64(c, &error) != 0)
 			return bad(err, "truncated", i);
@@ -919,39 +713,41 @@ static int read_items(struct hc_topk *t, struct hc_cursor *c, uint32_t n,
 			return bad(err, "count 0", i);
 		if (error >= count)
 			return bad(err, "error not below its count", i);
-		if (error > t->total / t->capacity)
-			return bad(err, "error above total / capacity", i);
+		if (error > t->floor)
+			return bad(err, "error above the floor", i);
+		if (count < t->floor)
+			return bad(err, "count below the floor", i);
 		if (count > prev)
 			return bad(err, "count above the previous one", i);
-		if (count > t->total - sum)
+		if (count - t->floor > room - excess)
 			return bad(err, "counts add up to more than the total", i);
-		r = append_desc(t, v, len, count, error);
-		if (r == -1)
+		h = (uint32_t)XXH3_64bits(v, len);
+		if (len > UINT32_MAX || grow(t) != 0)
 			return hc_err_nomem(err);
-		if (r == -2)
+		s = index_probe(t, v, len, h);
+		if (t->slot[s])
 			return bad(err, "value held twice", i);
+		if (insert(t, s, v, len, h, count, error, NULL) != 0)
+			return hc_err_nomem(err);
+		excess += count - t->floor;
 		sum += count;
 		prev = count;
 		nonzero_error |= error != 0;
 	}
-	if (n < t->capacity && (sum != t->total || nonzero_error))
+	if (t->floor == 0 && (sum != t->total || nonzero_error))
 		return hc_err_set(err, HC_ERR_DATA,
-				  "top-k sketch: not full, yet not exact");
+				  "top-k sketch: floor 0, yet not exact");
 	return 0;
 }
 
-/* Reads what hc_topk_serialize wrote, leaving c after it.  NULL with err
- * set on corrupt input (HC_ERR_DATA; checks at the top of the file) or out
- * of memory; nothing sized by the input is allocated before it is checked
- * against the bytes left. */
 struct hc_topk *hc_topk_deserialize(struct hc_cursor *c, struct hc_err *err)
 {
 	uint32_t cap, n;
-	uint64_t total;
+	uint64_t total, floor;
 	struct hc_topk *t;
 
 	if (hc_get_u32(c, &cap) != 0 || hc_get_u64(c, &total) != 0 ||
-	    hc_get_u32(c, &n) != 0) {
+	    hc_get_u64(c, &floor) != 0 || hc_get_u32(c, &n) != 0) {
 		hc_err_set(err, HC_ERR_DATA, "top-k sketch: truncated header");
 		return NULL;
 	}
@@ -967,6 +763,11 @@ struct hc_topk *hc_topk_deserialize(struct hc_cursor *c, struct hc_err *err)
 			   cap);
 		return NULL;
 	}
+	if (floor > total / cap) {
+		hc_err_set(err, HC_ERR_DATA,
+			   "top-k sketch: floor above total / capacity");
+		return NULL;
+	}
 	if (n > hc_cursor_left(c) / ITEM_MIN_BYTES) {
 		hc_err_set(err, HC_ERR_DATA,
 			   "top-k sketch: %u items cannot fit in %zu bytes", n,
@@ -976,14 +777,10 @@ struct hc_topk *hc_topk_deserialize(struct hc_cursor *c, struct hc_err *err)
 	if (!(t = hc_topk_new(cap, err)))
 		return NULL;
 	t->total = total;
-	if (grow_counters(t, n) != 0 || index_room(t, n) != 0) {
-		hc_err_nomem(err);
-		goto free_t;
+	t->floor = floor;
+	if (read_items(t, c, n, err) != 0) {
+		hc_topk_free(t);
+		return NULL;
 	}
-	if (read_items(t, c, n, err) != 0)
-		goto free_t;
 	return t;
-free_t:
-	hc_topk_free(t);
-	return NULL;
 }

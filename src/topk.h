@@ -1,19 +1,23 @@
-/* topk.h - Space-Saving heavy hitters over strings (Metwally et al. 2005)
+/* topk.h - heavy hitters over strings: Misra-Gries with batched decrements
  *
- * Keeps at most `capacity` counters.  A new value with all counters in use
- * replaces the counter with the smallest count c_min and starts at
- * c_min + 1 with error c_min.  Guarantees, for a stream of N items:
- * every value with true count > N / capacity is held, and for each held
- * value  count - error <= true count <= count,  with error <= N / capacity.
- * Updates are O(1) amortised: a string map finds a value's counter and the
- * counters sit in a "stream summary" (buckets of equal count in increasing
- * order), as in the paper.
+ * Keeps a floor D and at most 2 * capacity counters, each an upper bound
+ * `count` of its value's true count with an `error` (count - error is a
+ * lower bound).  A new value starts at D + w with error D; when all
+ * counters are in use, the capacity-th largest count - D is subtracted from
+ * every counter (D grows by it) and those no longer above D are dropped.
+ * Guarantees, for a stream of N items and capacity k: D <= N / k; every
+ * value with true count > N / k is among the top k reported; for each held
+ * value count - error <= true count <= count, with error <= D.  Updates
+ * are O(1) amortised, with no linked lists (see topk.c for the proof).
+ *
+ * The sketch's logical content, which top, serialisation and merge use,
+ * is its k largest counters with floor max(D, the (k+1)-th count).
  *
  * Merge (Agarwal et al., "Mergeable summaries", 2012): counts and errors of
  * equal values add; a value missing from one side is charged that side's
- * minimum count (as count and as error) when that side is full; then the
- * largest `capacity` counters are kept.  The bound after merging is
- * (N1 + N2) / capacity.
+ * floor (as count and as error); the largest `capacity` counters are kept
+ * and the floor becomes max(D1 + D2, the next count).  The bound after
+ * merging is (N1 + N2) / capacity.
  *
  * Ownership: the sketch owns copies of the values it holds.
  */
@@ -52,8 +56,8 @@ int hc_topk_add_hashed(struct hc_topk *t, const char *value, size_t len,
 void hc_topk_prefetch(const struct hc_topk *t, uint64_t hash);
 void hc_topk_prefetch_counter(const struct hc_topk *t, uint64_t hash);
 
-/* Items seen in all (the N of the bound) and the current bound N/capacity
- * (0 while fewer values than capacity have been seen: counts are exact). */
+/* Items seen in all (the N of the bound) and the bound N/capacity (0
+ * while the sketch is exact: fewer distinct values than capacity seen). */
 uint64_t hc_topk_total(const struct hc_topk *t);
 uint64_t hc_topk_max_error(const struct hc_topk *t);
 size_t hc_topk_capacity(const struct hc_topk *t);
@@ -61,8 +65,8 @@ size_t hc_topk_capacity(const struct hc_topk *t);
  * bytes of the held values), whatever the number of values seen. */
 size_t hc_topk_bytes(const struct hc_topk *t);
 
-/* The top k held items by count (ties: by smaller error, then by value's
- * bytes), into items[0..n); returns n <= k.  The array is the caller's;
+/* The top min(k, capacity) held items by count (ties: by smaller error,
+ * then by value's bytes), into items[0..n); returns n.  The array is the caller's;
  * value pointers stay valid until the next add or merge. */
 size_t hc_topk_top(const struct hc_topk *t, size_t k,
 		   struct hc_topk_item *items);
@@ -71,8 +75,9 @@ size_t hc_topk_top(const struct hc_topk *t, size_t k,
 int hc_topk_merge(struct hc_topk *dst, const struct hc_topk *src,
 		  struct hc_err *err);
 
-/* Serialised form: u32 capacity, u64 total, u32 n, then n items of
- * (u32 len, bytes, u64 count, u64 error) in decreasing count order. */
+/* Serialised form (version 2; the Space-Saving form had no floor): u32
+ * capacity, u64 total, u64 floor, u32 n <= capacity, then n items of (u32
+ * len, bytes, u64 count, u64 error) in hc_topk_top order. */
 int hc_topk_serialize(const struct hc_topk *t, struct hc_buf *b);
 struct hc_topk *hc_topk_deserialize(struct hc_cursor *c, struct hc_err *err);
 

@@ -534,7 +534,7 @@ START_TEST(stage_counts)
 }
 END_TEST
 
-/* An approximate profile of fewer distinct values than Space-Saving's
+/* An approximate profile of fewer distinct values than the top-k sketch's
  * capacity, fed a batch at a time (each collapsed to weighted values),
  * reports the exact profile's counts, nulls, types, lengths and moments. */
 START_TEST(approx_weighted_equals_exact)

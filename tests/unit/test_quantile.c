@@ -491,6 +491,32 @@ START_TEST(same_seed_same_bytes)
 }
 END_TEST
 
+/* w copies at once give the sketch w single adds give, bit for bit:
+ * weights that end before, at and across compactions. */
+START_TEST(add_n_equals_single_adds)
+{
+	struct hc_quantile *a = new_ok(200, 9), *b = new_ok(200, 9);
+	uint64_t seed = 77;
+
+	for (int i = 0; i < 20000; i++) {
+		double v = (double)(th_rand(&seed) % 5000) / 8 - 100;
+		uint64_t w = i % 50 == 0 ? 1 + th_rand(&seed) % 3000
+					 : th_rand(&seed) % 4;
+		ck_assert_int_eq(hc_quantile_add_n(a, v, w), 0);
+		for (uint64_t j = 0; j < w; j++)
+			ck_assert_int_eq(hc_quantile_add(b, v), 0);
+	}
+	ck_assert_int_eq(hc_quantile_add_n(a, NAN, 5), 0); /* ignored */
+	ck_assert_int_eq(hc_quantile_add_n(a, -0.0, 3), 0);
+	for (int j = 0; j < 3; j++)
+		ck_assert_int_eq(hc_quantile_add(b, 0.0), 0);
+	ck_assert_uint_eq(hc_quantile_count(a), hc_quantile_count(b));
+	assert_same_bytes(a, b);
+	hc_quantile_free(a);
+	hc_quantile_free(b);
+}
+END_TEST
+
 static struct hc_quantile *round_trip(const struct hc_quantile *q)
 {
 	struct hc_buf b;
@@ -946,6 +972,7 @@ Suite *suite_quantile(void)
 
 	tc = tcase_create("serialise");
 	tcase_add_test(tc, same_seed_same_bytes);
+	tcase_add_test(tc, add_n_equals_single_adds);
 	tcase_add_test(tc, serialize_round_trip);
 	tcase_add_test(tc, corrupt_short);
 	tcase_add_test(tc, corrupt_header);

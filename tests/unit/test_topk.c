@@ -1,4 +1,4 @@
-/* test_topk.c - Space-Saving: exact below capacity, within its bound on
+/* test_topk.c - Misra-Gries top-k: exact below capacity, within its bound on
  * Zipf streams (against brute-force counts), top order and ties, weights,
  * binary values, merge, serialisation and its corruption, bounded memory,
  * allocation failures
@@ -168,7 +168,7 @@ static struct hc_topk_item *all_items(const struct hc_topk *t, size_t *n)
 	return it;
 }
 
-/* The Space-Saving guarantee against the truth; returns the number of
+/* The guarantee of topk.h against the truth; returns the number of
  * values above N / capacity. */
 static size_t check_bounds(const struct hc_topk *t, const struct truth *tr)
 {
@@ -382,31 +382,86 @@ START_TEST(weights)
 	struct truth tr;
 	struct hc_topk_item it[2];
 
-	/* "b" (3) is the minimum when "c" arrives: c = 3 + 2 with error 3 */
+	/* capacity 2: room for 4 counters, exact until a fifth value */
 	ck_assert_int_eq(hc_topk_add(t, "a", 1, 5), 0);
 	ck_assert_int_eq(hc_topk_add(t, "b", 1, 3), 0);
 	ck_assert_int_eq(hc_topk_add(t, "c", 1, 2), 0);
 	ck_assert_int_eq(hc_topk_add(t, "zero", 4, 0), 0); /* w = 0: nothing */
-	REQUIRE(hc_topk_total(t) == 10);
+	ck_assert_int_eq(hc_topk_add(t, "d", 1, 1), 0);
+	REQUIRE(hc_topk_total(t) == 11);
+	REQUIRE(hc_topk_max_error(t) == 11 / 2); /* as many values as k */
 	ck_assert_uint_eq(hc_topk_top(t, 2, it), 2);
 	ck_assert_mem_eq(it[0].value, "a", 1);
 	REQUIRE(it[0].count == 5 && it[0].error == 0);
-	ck_assert_mem_eq(it[1].value, "c", 1);
-	REQUIRE(it[1].count == 5 && it[1].error == 3);
-	/* a weight jumping over several counts */
-	ck_assert_int_eq(hc_topk_add(t, "c", 1, 100), 0);
+	ck_assert_mem_eq(it[1].value, "b", 1);
+	REQUIRE(it[1].count == 3 && it[1].error == 0);
+	/* "e" finds all 4 in use: the 2nd largest (3) is taken from all,
+	 * only "a" (5 - 3) stays, and "e" starts at floor 3 + 1, error 3 */
+	ck_assert_int_eq(hc_topk_add(t, "e", 1, 1), 0);
 	ck_assert_uint_eq(hc_topk_top(t, 2, it), 2);
-	ck_assert_mem_eq(it[0].value, "c", 1);
-	REQUIRE(it[0].count == 105 && it[0].error == 3);
+	ck_assert_mem_eq(it[0].value, "a", 1);
+	REQUIRE(it[0].count == 5 && it[0].error == 0);
+	ck_assert_mem_eq(it[1].value, "e", 1);
+	REQUIRE(it[1].count == 4 && it[1].error == 3);
+	REQUIRE(hc_topk_max_error(t) == 12 / 2);
+	/* a heavy weight */
+	ck_assert_int_eq(hc_topk_add(t, "e", 1, 100), 0);
+	ck_assert_uint_eq(hc_topk_top(t, 2, it), 2);
+	ck_assert_mem_eq(it[0].value, "e", 1);
+	REQUIRE(it[0].count == 104 && it[0].error == 3);
 	hc_topk_free(t);
 
-	/* weighted Zipf: weights 1..100 move counters across many buckets */
+	/* weighted Zipf: weights 1..100, decrements of many sizes */
 	t = new_topk(100);
 	truth_init(&tr);
 	feed_zipf(t, &tr, 200000, 20000, 1, 7, 100);
 	ck_assert_uint_ge(check_bounds(t, &tr), 5);
 	truth_release(&tr);
 	hc_topk_free(t);
+}
+END_TEST
+
+/* Streams built against Misra-Gries, checked against the bound after
+ * every few adds: (1) round robin over 2k + 1 values, so that every
+ * counter is in use at each decrement, with one value just above N / k;
+ * (2) all distinct values, then one heavy value late; (3) weights rising
+ * with each new value, so the decrements grow; (4) the heavy value's
+ * occurrences all coming first, then a flood of singletons. */
+START_TEST(adversarial)
+{
+	const size_t k = 10;
+
+	for (int kind = 0; kind < 4; kind++) {
+		struct hc_topk *t = new_topk(k);
+		struct truth tr;
+		size_t heavy = 0;
+
+		truth_init(&tr);
+		for (size_t i = 0; i < 20000; i++) {
+			char v[24];
+			size_t len;
+			uint64_t w = 1;
+			if (kind == 0)
+				len = i % 9 == 0 ? vname(v, 999999)
+						 : vname(v, i % (2 * k + 1));
+			else if (kind == 1)
+				len = i >= 14000 && i % 2 ? vname(v, 999999)
+							  : vname(v, i);
+			else if (kind == 2) {
+				len = vname(v, i);
+				w = 1 + i / 100;
+			} else {
+				len = i < 2500 ? vname(v, 999999) : vname(v, i);
+			}
+			both_add(t, &tr, v, len, w);
+			if (i % 997 == 0 || i == 19999)
+				heavy = check_bounds(t, &tr);
+		}
+		if (kind != 2) /* the heavy value passes N / k */
+			ck_assert_uint_ge(heavy, 1);
+		truth_release(&tr);
+		hc_topk_free(t);
+	}
 }
 END_TEST
 
@@ -470,19 +525,22 @@ START_TEST(top_order_and_ties)
 	/* equal counts, different errors: the smaller error first, whatever
 	 * the bytes say */
 	t = new_topk(2);
+	ck_assert_int_eq(hc_topk_add(t, "q", 1, 2), 0);
 	ck_assert_int_eq(hc_topk_add(t, "z", 1, 1), 0);
 	ck_assert_int_eq(hc_topk_add(t, "y", 1, 1), 0);
-	ck_assert_int_eq(hc_topk_add(t, "a", 1, 1), 0); /* evicts y or z */
+	ck_assert_int_eq(hc_topk_add(t, "x", 1, 1), 0);
+	/* all 4 in use: floor 1, only "q" stays; "a" starts at 2, error 1 */
+	ck_assert_int_eq(hc_topk_add(t, "a", 1, 1), 0);
 	ck_assert_uint_eq(hc_topk_top(t, 2, it), 2);
-	ck_assert_mem_eq(it[0].value, "a", 1);
-	REQUIRE(it[0].count == 2 && it[0].error == 1);
-	v = it[1].value[0]; /* a copy: value pointers die with the add */
-	ck_assert_int_eq(hc_topk_add(t, &v, 1, 1), 0);
-	ck_assert_uint_eq(hc_topk_top(t, 2, it), 2);
-	REQUIRE(it[0].value[0] == 'y' || it[0].value[0] == 'z');
+	ck_assert_mem_eq(it[0].value, "q", 1);
 	REQUIRE(it[0].count == 2 && it[0].error == 0);
 	ck_assert_mem_eq(it[1].value, "a", 1);
 	REQUIRE(it[1].count == 2 && it[1].error == 1);
+	v = 'z'; /* dropped, back at floor 1 + 1 with error 1: after "a" */
+	ck_assert_int_eq(hc_topk_add(t, &v, 1, 1), 0);
+	ck_assert_uint_eq(hc_topk_top(t, 2, it), 2);
+	ck_assert_mem_eq(it[1].value, "a", 1);
+	ck_assert_uint_eq(hc_topk_top(t, 3, it), 2); /* at most capacity */
 	hc_topk_free(t);
 }
 END_TEST
@@ -748,12 +806,14 @@ struct raw_item {
 };
 
 /* Writes a sketch field by field (n need not match the items given). */
-static void raw(struct hc_buf *b, uint32_t cap, uint64_t total, uint32_t n,
-		const struct raw_item *it, size_t nit)
+static void raw(struct hc_buf *b, uint32_t cap, uint64_t total,
+		uint64_t floor, uint32_t n, const struct raw_item *it,
+		size_t nit)
 {
 	hc_buf_init(b);
 	hc_buf_put_u32(b, cap);
 	hc_buf_put_u64(b, total);
+	hc_buf_put_u64(b, floor);
 	hc_buf_put_u32(b, n);
 	for (size_t i = 0; i < nit; i++) {
 		hc_buf_put_u32(b, it[i].len);
@@ -800,10 +860,10 @@ START_TEST(deserialize_corrupt)
 	struct hc_topk *t = new_topk(8);
 
 	/* the valid base cases */
-	raw(&b, 4, 10, 2, ab, 2);
+	raw(&b, 4, 10, 0, 2, ab, 2);
 	must_accept(&b);
 	hc_buf_release(&b);
-	raw(&b, 2, 12, 2, full, 2); /* full: counts may add up to less */
+	raw(&b, 2, 12, 2, 2, full, 2); /* full: counts may add up to less */
 	must_accept(&b);
 	hc_buf_release(&b);
 
@@ -819,54 +879,64 @@ START_TEST(deserialize_corrupt)
 	hc_buf_release(&b);
 	hc_topk_free(t);
 
-	raw(&b, 0, 0, 0, NULL, 0);
+	raw(&b, 0, 0, 0, 0, NULL, 0);
 	must_reject(&b, b.len, "top-k sketch: capacity 0 out of range 1..16777216");
 	hc_buf_release(&b);
-	raw(&b, (1u << 24) + 1, 0, 0, NULL, 0);
+	raw(&b, (1u << 24) + 1, 0, 0, 0, NULL, 0);
 	must_reject(&b, b.len, "top-k sketch: capacity 16777217 out of range 1..16777216");
 	hc_buf_release(&b);
-	raw(&b, 1, 10, 2, ab, 2);
+	raw(&b, 1, 10, 0, 2, ab, 2);
 	must_reject(&b, b.len, "top-k sketch: 2 items above the capacity 1");
 	hc_buf_release(&b);
 	/* n huge, capacity huge: refused before allocating for n */
-	raw(&b, 1u << 24, 10, 1u << 24, ab, 2);
+	raw(&b, 1u << 24, 10, 0, 1u << 24, ab, 2);
 	must_reject(&b, b.len, "top-k sketch: 16777216 items cannot fit in 42 bytes");
 	hc_buf_release(&b);
 	/* a length past the end */
-	raw(&b, 4, 10, 1, (const struct raw_item[]){{"a", 0xFFFFFFF0u, 6, 0}}, 1);
+	raw(&b, 4, 10, 0, 1, (const struct raw_item[]){{"a", 0xFFFFFFF0u, 6, 0}}, 1);
 	must_reject(&b, b.len, "top-k sketch: item 0: truncated");
 	hc_buf_release(&b);
 	/* counts above the total, alone or added up */
-	raw(&b, 4, 5, 2, ab, 2);
+	raw(&b, 4, 5, 0, 2, ab, 2);
 	must_reject(&b, b.len, "top-k sketch: item 0: counts add up to more than the total");
 	hc_buf_release(&b);
-	raw(&b, 4, 9, 2, ab, 2);
+	raw(&b, 4, 9, 0, 2, ab, 2);
 	must_reject(&b, b.len, "top-k sketch: item 1: counts add up to more than the total");
 	hc_buf_release(&b);
-	raw(&b, 4, 10, 2, (const struct raw_item[]){{"a", 1, 0, 0}, {"b", 1, 0, 0}}, 2);
+	raw(&b, 4, 10, 0, 2, (const struct raw_item[]){{"a", 1, 0, 0}, {"b", 1, 0, 0}}, 2);
 	must_reject(&b, b.len, "top-k sketch: item 0: count 0");
 	hc_buf_release(&b);
-	raw(&b, 2, 12, 2, (const struct raw_item[]){{"a", 1, 6, 6}, {"b", 1, 3, 1}}, 2);
+	raw(&b, 2, 12, 2, 2, (const struct raw_item[]){{"a", 1, 6, 6}, {"b", 1, 3, 1}}, 2);
 	must_reject(&b, b.len, "top-k sketch: item 0: error not below its count");
 	hc_buf_release(&b);
-	raw(&b, 2, 12, 2, (const struct raw_item[]){{"a", 1, 9, 7}, {"b", 1, 3, 1}}, 2);
-	must_reject(&b, b.len, "top-k sketch: item 0: error above total / capacity");
+	raw(&b, 2, 12, 2, 2, (const struct raw_item[]){{"a", 1, 9, 7}, {"b", 1, 3, 1}}, 2);
+	must_reject(&b, b.len, "top-k sketch: item 0: error above the floor");
 	hc_buf_release(&b);
-	raw(&b, 4, 10, 2, (const struct raw_item[]){{"b", 1, 4, 0}, {"a", 1, 6, 0}}, 2);
+	raw(&b, 2, 12, 4, 2, full, 2);
+	must_reject(&b, b.len, "top-k sketch: item 1: count below the floor");
+	hc_buf_release(&b);
+	raw(&b, 2, 12, 7, 2, full, 2);
+	must_reject(&b, b.len, "top-k sketch: floor above total / capacity");
+	hc_buf_release(&b);
+	/* the excess over the floor is bounded by total - capacity * floor */
+	raw(&b, 2, 8, 2, 2, (const struct raw_item[]){{"a", 1, 6, 2}, {"b", 1, 3, 1}}, 2);
+	must_reject(&b, b.len, "top-k sketch: item 1: counts add up to more than the total");
+	hc_buf_release(&b);
+	raw(&b, 4, 10, 0, 2, (const struct raw_item[]){{"b", 1, 4, 0}, {"a", 1, 6, 0}}, 2);
 	must_reject(&b, b.len, "top-k sketch: item 1: count above the previous one");
 	hc_buf_release(&b);
-	raw(&b, 4, 10, 2, (const struct raw_item[]){{"a", 1, 5, 0}, {"a", 1, 5, 0}}, 2);
+	raw(&b, 4, 10, 0, 2, (const struct raw_item[]){{"a", 1, 5, 0}, {"a", 1, 5, 0}}, 2);
 	must_reject(&b, b.len, "top-k sketch: item 1: value held twice");
 	hc_buf_release(&b);
-	/* fewer than capacity items must be exact */
-	raw(&b, 4, 11, 2, ab, 2);
-	must_reject(&b, b.len, "top-k sketch: not full, yet not exact");
+	/* floor 0: exact, every value held, no errors */
+	raw(&b, 4, 11, 0, 2, ab, 2);
+	must_reject(&b, b.len, "top-k sketch: floor 0, yet not exact");
 	hc_buf_release(&b);
-	raw(&b, 4, 10, 2, (const struct raw_item[]){{"a", 1, 6, 1}, {"b", 1, 4, 0}}, 2);
-	must_reject(&b, b.len, "top-k sketch: not full, yet not exact");
+	raw(&b, 4, 10, 0, 2, (const struct raw_item[]){{"a", 1, 6, 1}, {"b", 1, 4, 0}}, 2);
+	must_reject(&b, b.len, "top-k sketch: item 0: error above the floor");
 	hc_buf_release(&b);
-	raw(&b, 4, 1, 0, NULL, 0);
-	must_reject(&b, b.len, "top-k sketch: not full, yet not exact");
+	raw(&b, 4, 1, 0, 0, NULL, 0);
+	must_reject(&b, b.len, "top-k sketch: floor 0, yet not exact");
 	hc_buf_release(&b);
 }
 END_TEST
@@ -931,31 +1001,40 @@ END_TEST
  * keeping every value would take 14 MB.  Measured: 10944 bytes with
  * 13-byte values (64-byte counters holding values up to 32 bytes, 24-byte
  * buckets, an index at most half full); the bound allows twice that. */
-/* Evictions leave the victim's index slot behind (stale) and rebuild
- * the index past half full: a stale slot must never be taken for its
- * counter's new value, and every held value must stay findable. */
-START_TEST(stale_index_slots)
+/* Decrements drop counters, compact the rest and rebuild the index: no
+ * dropped value may be found again, and every held value must stay
+ * findable. */
+START_TEST(decrements)
 {
 	struct hc_topk *t = new_topk(1);
 	struct hc_topk_item it[50], again[50];
 	size_t n;
 
-	/* capacity 1: "a"'s slot is stale once "b" has its counter */
+	/* capacity 1, room for 2: "c" drops "a" and "b" (floor 1) */
 	ck_assert_int_eq(hc_topk_add(t, "a", 1, 1), 0);
 	ck_assert_int_eq(hc_topk_add(t, "b", 1, 1), 0);
+	ck_assert_int_eq(hc_topk_add(t, "c", 1, 1), 0);
+	ck_assert_uint_eq(hc_topk_top(t, 1, it), 1);
+	ck_assert_mem_eq(it[0].value, "c", 1);
+	REQUIRE(it[0].count == 2 && it[0].error == 1);
+	/* "a" comes back new (2, error 1), ties "c", wins by its bytes */
+	ck_assert_int_eq(hc_topk_add(t, "a", 1, 1), 0);
 	ck_assert_int_eq(hc_topk_add(t, "a", 1, 1), 0);
 	ck_assert_uint_eq(hc_topk_top(t, 1, it), 1);
 	ck_assert_mem_eq(it[0].value, "a", 1);
-	REQUIRE(it[0].count == 3 && it[0].error == 2);
-	ck_assert_int_eq(hc_topk_add(t, "b", 1, 1), 0);
+	REQUIRE(it[0].count == 3 && it[0].error == 1);
+	/* "d": a - 1 = 2 and c - 1 = 1, the largest (2) goes: floor 3,
+	 * nothing stays, "d" starts at 4 with error 3 (true count 1) */
+	ck_assert_int_eq(hc_topk_add(t, "d", 1, 1), 0);
 	ck_assert_uint_eq(hc_topk_top(t, 1, it), 1);
-	ck_assert_mem_eq(it[0].value, "b", 1);
+	ck_assert_mem_eq(it[0].value, "d", 1);
 	REQUIRE(it[0].count == 4 && it[0].error == 3);
+	REQUIRE(hc_topk_total(t) == 6);
 	hc_topk_free(t);
 
 	/* 10^5 adds cycling over 1000 values at capacity 50: nearly all
-	 * evictions, hundreds of rebuilds; then each held value, added once
-	 * more, is found (its count rises by one, nothing is evicted) */
+	 * decrements; then each held value, added once more, is found (its
+	 * count rises by one, nothing is dropped) */
 	t = new_topk(50);
 	for (size_t i = 0; i < 100000; i++) {
 		char v[24];
@@ -963,13 +1042,15 @@ START_TEST(stale_index_slots)
 		REQUIRE(hc_topk_add(t, v, len, 1 + i % 3) == 0);
 	}
 	n = hc_topk_top(t, 50, it);
-	ck_assert_uint_eq(n, 50);
+	/* a decrement leaves fewer than 50; 1000 round-robin values leave
+	 * at least a few between decrements */
+	ck_assert_uint_ge(n, 10);
 	for (size_t i = 0; i < n; i++) {
 		char v[24];
 		memcpy(v, it[i].value, it[i].len);
 		REQUIRE(hc_topk_add(t, v, it[i].len, 1) == 0);
 	}
-	ck_assert_uint_eq(hc_topk_top(t, 50, again), 50);
+	ck_assert_uint_eq(hc_topk_top(t, 50, again), n);
 	for (size_t i = 0; i < n; i++) {
 		size_t j = 0;
 		while (j < n && !(again[j].len == it[i].len &&
@@ -1196,6 +1277,7 @@ Suite *suite_topk(void)
 	tcase_add_test(tc, zipf_bound);
 	tcase_add_test(tc, weights);
 	tcase_add_test(tc, tiny_capacities);
+	tcase_add_test(tc, adversarial);
 	tcase_add_test(tc, top_order_and_ties);
 	tcase_add_test(tc, top_prefixes);
 	tcase_add_test(tc, empty_and_nul_values);
@@ -1206,7 +1288,7 @@ Suite *suite_topk(void)
 	tcase_add_test(tc, serialize_round_trip);
 	tcase_add_test(tc, deserialize_corrupt);
 	tcase_add_test(tc, deserialize_fuzz);
-	tcase_add_test(tc, stale_index_slots);
+	tcase_add_test(tc, decrements);
 	tcase_add_test(tc, memory_bounded);
 	tcase_add_test(tc, alloc_failures);
 	tcase_add_test(tc, hashed_adds_equal_plain_adds);
