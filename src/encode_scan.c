@@ -916,16 +916,40 @@ done:
 	return rc;
 }
 
+/* Encodes a block of n recorded or spilled rows starting at row r0:
+ * colids[j] and num[j] (NULL for a column without numbers) hold column
+ * j's value ids and numbers for the block, y its targets (NULL if none). */
+static int put_block(const struct hc_enc_state *st, const struct hc_enc_oof *oof,
+		     const uint32_t **colids, const double *const *num,
+		     const double *y, size_t n, uint64_t r0, struct scratch *s,
+		     struct hc_enc_writer *w, struct hc_err *err)
+{
+	struct hc_enc_row er = {0};
+
+	if (oof_block(st, oof, colids, n, r0, s, err) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < st->ncols; j++) {
+			s->row_ids[j] = colids[j][i];
+			s->row_num[j] = num[j] ? num[j][i] : NAN;
+		}
+		er.y = y ? y[i] : NAN;
+		if (put_row(st, oof, i, s, &er, w, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 int hc_enc_apply_recorded(const struct hc_enc_state *st,
 			  const struct hc_enc_oof *oof,
 			  struct hc_enc_writer *w, struct hc_err *err)
 {
-	struct hc_enc_row er = {0};
 	struct scratch s = {0};
 	const uint32_t **colids = hc_calloc(st->ncols + 1, sizeof(*colids));
+	const double **num = hc_calloc(st->ncols + 1, sizeof(*num));
 	int rc = -1;
 
-	if (!colids) {
+	if (!colids || !num) {
 		hc_err_nomem(err);
 		goto done;
 	}
@@ -934,24 +958,19 @@ int hc_enc_apply_recorded(const struct hc_enc_state *st,
 	for (size_t r0 = 0; r0 < oof->nrows; r0 += RECORDED_BLOCK) {
 		size_t n = oof->nrows - r0 < RECORDED_BLOCK ? oof->nrows - r0 : RECORDED_BLOCK;
 
-		for (size_t j = 0; j < st->ncols; j++)
+		for (size_t j = 0; j < st->ncols; j++) {
 			colids[j] = oof->ids[j] + r0;
-		if (oof_block(st, oof, colids, n, r0, &s, err) != 0)
-			goto done;
-		for (size_t i = 0; i < n; i++) {
-			for (size_t j = 0; j < st->ncols; j++) {
-				s.row_ids[j] = colids[j][i];
-				s.row_num[j] = oof->num[j] ? oof->num[j][r0 + i] : NAN;
-			}
-			er.y = oof->y ? oof->y[r0 + i] : NAN;
-			if (put_row(st, oof, i, &s, &er, w, err) != 0)
-				goto done;
+			num[j] = oof->num[j] ? oof->num[j] + r0 : NULL;
 		}
+		if (put_block(st, oof, colids, num, oof->y ? oof->y + r0 : NULL,
+			      n, r0, &s, w, err) != 0)
+			goto done;
 	}
 	rc = 0;
 done:
 	scratch_release(&s);
 	hc_free(colids);
+	hc_free(num);
 	return rc;
 }
 
@@ -959,13 +978,13 @@ int hc_enc_apply_spilled(const struct hc_enc_state *st,
 			 const struct hc_enc_oof *oof,
 			 struct hc_enc_writer *w, struct hc_err *err)
 {
-	struct hc_enc_row er = {0};
 	struct scratch s = {0};
 	const uint32_t **colids = hc_calloc(st->ncols + 1, sizeof(*colids));
+	const double **num = hc_calloc(st->ncols + 1, sizeof(*num));
 	uint64_t r0 = 0, n;
 	int rc = -1;
 
-	if (!colids) {
+	if (!colids || !num) {
 		hc_err_nomem(err);
 		goto done;
 	}
@@ -983,26 +1002,19 @@ int hc_enc_apply_spilled(const struct hc_enc_state *st,
 			uint32_t *ids = s.ids + j * s.cap;
 
 			colids[j] = ids;
+			num[j] = st->cols[j].num ? s.num + j * s.cap : NULL;
 			if (hc_spill_read(oof->spill, ids, n * sizeof(*ids), err) != 0 ||
-			    (st->cols[j].num &&
-			     hc_spill_read(oof->spill, s.num + j * s.cap, n * sizeof(double), err) != 0))
+			    (num[j] && hc_spill_read(oof->spill, s.num + j * s.cap,
+						     n * sizeof(double), err) != 0))
 				goto done;
 		}
-		if (oof_block(st, oof, colids, n, r0, &s, err) != 0)
+		if (put_block(st, oof, colids, num, s.y, n, r0, &s, w, err) != 0)
 			goto done;
-		for (size_t i = 0; i < n; i++) {
-			for (size_t j = 0; j < st->ncols; j++) {
-				s.row_ids[j] = colids[j][i];
-				s.row_num[j] = st->cols[j].num ? s.num[j * s.cap + i] : NAN;
-			}
-			er.y = s.y[i];
-			if (put_row(st, oof, i, &s, &er, w, err) != 0)
-				goto done;
-		}
 	}
 	rc = 0;
 done:
 	scratch_release(&s);
 	hc_free(colids);
+	hc_free(num);
 	return rc;
 }
