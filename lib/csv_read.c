@@ -9,9 +9,8 @@
  * newline is reported and counted.  A row that ends at '\r' is followed by
  * an empty "row" for the '\n' of CRLF, which is not a new line; any other
  * empty row is a blank line.  Newlines inside quoted fields are counted by
- * scanning fields, but only while the chunk holds a quote character at all
- * (a field without quotes cannot hold a newline), so files without quotes
- * pay nothing for it.
+ * scanning the fields libcsv hands over; the rows split here (simple_rows,
+ * most rows of most files) have none.
  */
 #include "csv_read.h"
 
@@ -19,10 +18,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "csv_stops.h"
 #include "in.h"
 #include "mem.h"
 
 #define CHUNK_SIZE (1u << 20)
+#define CHUNK_SLACK 64
 /* libcsv grows its field buffer linearly by this much: large steps keep a
  * 64 MiB field to 64 reallocations. */
 #define CSV_BLK_SIZE (1u << 20)
@@ -51,8 +52,6 @@ struct hc_csv_reader {
 	uint64_t row_nl;     /* newlines inside the finished fields of it */
 	size_t row_nfields;  /* fields of the row being built */
 	int last_cr;         /* the last row end was '\r' */
-	int may_embed;       /* fields may hold newlines (a quote was seen) */
-	unsigned char stop[256]; /* the delimiter, '\n', '\r' and '"': 1 */
 	int failed;
 	struct hc_err err;
 };
@@ -172,9 +171,11 @@ static int batch_reserve(struct hc_csv_batch *b, size_t len)
 		       : -1;
 }
 
-/* Everything but the common case: the header row, a full batch, a row
- * with too many fields, limits, newline counting, a failed reader. */
-static void cb_field_slow(struct hc_csv_reader *r, const char *s, size_t len)
+/* Appends a field to the row in progress, with every check: the header
+ * row, a full batch, a row with too many fields, limits, newlines inside
+ * the field, a failed reader.  libcsv's fields all come here; simple_rows
+ * does the common case itself and comes here for the rest. */
+static void add_field(struct hc_csv_reader *r, const char *s, size_t len)
 {
 	struct hc_csv_batch *b = r->batch;
 
@@ -216,52 +217,14 @@ static void cb_field_slow(struct hc_csv_reader *r, const char *s, size_t len)
 	b->nfields++;
 	b->buf_len += len + 1;
 	r->row_nfields++;
-	if (r->may_embed && len)
+	if (len)
 		r->row_nl += count_nl(s, len);
-}
-
-/* Fields below this size take the fast path. */
-#define FAST_FIELD_MAX 65536
-
-/* The common case of a field: one predictable test and a copy.  Short
- * fields take a fixed 16-byte copy, two vector moves instead of a memcpy
- * call: reading past the field is safe (libcsv's buffer is CSV_BLK_SIZE
- * bytes at least, the chunk has 16 bytes of slack) and so is writing (17
- * bytes of room were checked); the bytes past the NUL are overwritten by
- * the next field.  Measured with callgrind on the mixed benchmark file:
- * 84 -> 44 instructions per field. */
-static inline void put_field(struct hc_csv_reader *r, const char *s,
-			     size_t len)
-{
-	struct hc_csv_batch *b = r->batch;
-
-	if (__builtin_expect(!r->failed && !r->may_embed &&
-				     r->row_nfields < r->ncols &&
-				     b->nfields < b->fields_cap &&
-				     len < FAST_FIELD_MAX &&
-				     b->buf_len + len + 17 <= b->buf_cap &&
-				     b->buf_len + len + 1 < UINT32_MAX,
-			     1)) {
-		if (r->row_nfields == 0)
-			r->row_line = r->cur_line;
-		if (len < 16)
-			memcpy(b->buf + b->buf_len, s, 16);
-		else
-			memcpy(b->buf + b->buf_len, s, len);
-		b->buf[b->buf_len + len] = '\0';
-		b->off[b->nfields] = (uint32_t)b->buf_len;
-		b->len[b->nfields++] = (uint32_t)len;
-		b->buf_len += len + 1;
-		r->row_nfields++;
-		return;
-	}
-	cb_field_slow(r, s, len);
 }
 
 /* Called by libcsv for every field. */
 static void cb_field(void *s, size_t len, void *data)
 {
-	put_field(data, s, len);
+	add_field(data, s, len);
 }
 
 static void cb_row(int c, void *data)
@@ -349,30 +312,6 @@ static void parse_failure(struct hc_csv_reader *r)
 	}
 }
 
-/* Whether a newline may lie inside a quoted field in p[0..n): quote
- * parity, hopping from quote to quote with memchr (a doubled quote flips
- * twice, so parity still holds).  The scan starts outside quotes; a chunk
- * that may start inside a quoted field is counted as holding one. */
-static int quoted_newline(const struct hc_csv_reader *r, const char *p,
-			  size_t n)
-{
-	const char *end = p + n, *q;
-
-	if (r->parser.quoted)
-		return 1;
-	while ((q = memchr(p, '"', (size_t)(end - p))) != NULL) {
-		const char *close = memchr(q + 1, '"', (size_t)(end - q - 1));
-		size_t inside = (size_t)((close ? close : end) - (q + 1));
-
-		if (memchr(q + 1, '\n', inside) || memchr(q + 1, '\r', inside))
-			return 1;
-		if (!close)
-			return 0;
-		p = close + 1;
-	}
-	return 0;
-}
-
 /* Forgets the fields of the row in progress (all in the current batch),
  * so that libcsv can parse the row again from its start. */
 static void drop_row(struct hc_csv_reader *r)
@@ -388,59 +327,127 @@ static void drop_row(struct hc_csv_reader *r)
 	r->row_nl = 0;
 }
 
-/* A quoted field libcsv would read the same way: a quote at the start of
- * the field, no quote or newline inside, and the closing quote followed by
- * the delimiter or a row end.  Returns its closing quote or NULL. */
-static const char *simple_quoted(const struct hc_csv_reader *r, const char *q,
-				 const char *end)
-{
-	const char *s = q + 1;
+/* The fill state of the batch, in locals while simple_rows runs: through
+ * the batch, the compiler stored and reloaded every count at every field,
+ * since the stores of field bytes might alias them (a fifth of the
+ * reader's time, in store-to-load stalls). */
+struct cursor {
+	char *buf;
+	uint32_t *off, *len;
+	size_t buf_len, nfields;
+	size_t fields_cap;  /* 0: every field takes add_field */
+	size_t row_nfields;
+};
 
-	while (s < end && *s != '"' && *s != '\n' && *s != '\r')
-		s++;
-	if (s + 1 >= end || *s != '"')
-		return NULL;
-	if (s[1] != r->opts.delim && s[1] != '\n' && s[1] != '\r')
-		return NULL;
-	return s;
+static inline void cursor_load(struct cursor *c, const struct hc_csv_reader *r,
+			       int fast)
+{
+	const struct hc_csv_batch *b = r->batch;
+
+	c->buf = b->buf;
+	c->off = b->off;
+	c->len = b->len;
+	c->buf_len = b->buf_len;
+	c->nfields = b->nfields;
+	c->fields_cap = fast ? b->fields_cap : 0;
+	c->row_nfields = r->row_nfields;
+}
+
+static inline void cursor_store(const struct cursor *c, struct hc_csv_reader *r)
+{
+	r->batch->buf_len = c->buf_len;
+	r->batch->nfields = c->nfields;
+	r->row_nfields = c->row_nfields;
+}
+
+/* Appends field s[0..len) of a row split here.  The common case is one
+ * predictable test and a copy; short fields take a fixed 16-byte copy,
+ * two vector moves instead of a memcpy call (reading past the field is
+ * safe: the chunk has CHUNK_SLACK bytes of slack; so is writing: the span's
+ * reservation has 17 bytes to spare, and the next field overwrites them). */
+static inline void take_field(struct hc_csv_reader *r, struct cursor *c,
+			      int fast, const char *s, size_t len)
+{
+	if (__builtin_expect(c->row_nfields < r->ncols &&
+				     c->nfields < c->fields_cap, 1)) {
+		char *d = c->buf + c->buf_len;
+
+		if (c->row_nfields == 0)
+			r->row_line = r->cur_line;
+		if (len < 16)
+			memcpy(d, s, 16);
+		else
+			memcpy(d, s, len);
+		d[len] = '\0';
+		c->off[c->nfields] = (uint32_t)c->buf_len;
+		c->len[c->nfields++] = (uint32_t)len;
+		c->buf_len += len + 1;
+		c->row_nfields++;
+		return;
+	}
+	cursor_store(c, r);
+	add_field(r, s, len);
+	cursor_load(c, r, fast);
 }
 
 /* Splits whole rows of [p, end) (end just after a row end, libcsv at the
  * start of a row), calling the callbacks exactly as libcsv would: a row
  * that has begun ends with its last field, possibly empty; every '\n' and
- * '\r' ends a row.  Unquoted fields and simple quoted ones (simple_quoted)
- * are taken here; at any other quote the row is dropped and its start
- * returned, for libcsv.  Returns end when every row was taken. */
+ * '\r' ends a row.  Unquoted fields and simply quoted ones (a quote at the
+ * start of the field, none and no newline inside, the closing quote
+ * followed by the delimiter or a row end) are taken here, walking the stop
+ * bytes with csv_stops.h; at any other quote the row is dropped and its
+ * start returned, for libcsv.  Returns end when every row was taken. */
 static const char *simple_rows(struct hc_csv_reader *r, const char *p,
 			       const char *end)
 {
-	const char *s = p, *row = p;
+	const char delim = r->opts.delim;
+	const char *s = p, *row = p; /* the field's and the row's start */
+	size_t span = (size_t)(end - p);
+	struct hc_csv_stops it;
+	struct cursor c;
+	/* Fields never take more room than the input they come from (a field
+	 * of n bytes takes n + 1 or more, and gives n + 1), so one reservation
+	 * covers the span; without it every field goes to add_field. */
+	int fast = r->batch->buf_len + span + 17 < UINT32_MAX &&
+		   batch_reserve(r->batch, span) == 0;
 
-	while (s < end && !r->failed) {
-		if (*s == '"') {
-			const char *close = simple_quoted(r, s, end);
-			if (!close) {
-				drop_row(r);
-				return row;
-			}
-			put_field(r, s + 1, (size_t)(close - s - 1));
-			s = close + 1;
-		} else {
-			const char *f = s;
-			while (!r->stop[(unsigned char)*s])
-				s++;
-			if (*s == '"') {
-				drop_row(r);
-				return row;
-			}
-			if (*s == r->opts.delim || s > row)
-				put_field(r, f, (size_t)(s - f));
+	cursor_load(&c, r, fast);
+	hc_csv_stops_start(&it, p, delim);
+	while (s < end) {
+		const char *e = hc_csv_stops_next(&it);
+
+		if (*e == '"') {
+			const char *close;
+
+			if (e != s)
+				break; /* a quote inside an unquoted field */
+			do
+				close = hc_csv_stops_next(&it);
+			while (*close == delim);
+			if (*close != '"')
+				break; /* a newline inside quotes */
+			e = hc_csv_stops_next(&it);
+			if (e != close + 1 || *e == '"')
+				break; /* text or a doubled quote after it */
+			take_field(r, &c, fast, s + 1, (size_t)(close - s - 1));
+		} else if (*e == delim || e > row) {
+			take_field(r, &c, fast, s, (size_t)(e - s));
 		}
-		if (*s != r->opts.delim) {
-			cb_row(*s, r);
-			row = s + 1;
+		if (*e != delim) {
+			cursor_store(&c, r);
+			cb_row(*e, r);
+			cursor_load(&c, r, fast);
+			row = e + 1;
 		}
-		s++;
+		if (r->failed)
+			return end;
+		s = e + 1;
+	}
+	cursor_store(&c, r);
+	if (s < end) {
+		drop_row(r);
+		return row;
 	}
 	return end;
 }
@@ -497,7 +504,6 @@ static void parse_bytes(struct hc_csv_reader *r, const char *p, size_t n)
 	const char *nul = memchr(p, '\0', n);
 	size_t upto = nul ? (size_t)(nul - p) : n;
 
-	r->may_embed = quoted_newline(r, p, upto);
 	if (parse_span(r, p, upto) != 0) {
 		parse_failure(r);
 		return;
@@ -552,6 +558,7 @@ static int fill(struct hc_csv_reader *r, struct hc_err *err)
 		}
 		if (n < 0)
 			return -1;
+		memset(r->chunk + n, 0, CHUNK_SLACK);
 		if (n == 0)
 			parse_end(r);
 		else
@@ -636,9 +643,10 @@ struct hc_csv_reader *hc_csv_open(const char *path,
 	r->in = hc_in_open(path, err);
 	if (!r->in)
 		goto fail;
-	/* 16 bytes of slack: the quote-free path copies short fields 16
-	 * bytes at once, from the chunk itself. */
-	r->chunk = hc_malloc(CHUNK_SIZE + 16);
+	/* CHUNK_SLACK bytes past the data, zeroed after every read: the
+	 * quote-free path copies short fields 16 bytes at once and looks for
+	 * stop bytes 64 at once, from the chunk itself. */
+	r->chunk = hc_malloc(CHUNK_SIZE + CHUNK_SLACK);
 	if (!r->chunk) {
 		hc_err_nomem(err);
 		goto fail;
@@ -650,8 +658,6 @@ struct hc_csv_reader *hc_csv_open(const char *path,
 	}
 	r->parser_live = 1;
 	csv_set_delim(&r->parser, (unsigned char)r->opts.delim);
-	r->stop[(unsigned char)r->opts.delim] = 1;
-	r->stop['\n'] = r->stop['\r'] = r->stop['"'] = 1;
 	csv_set_space_func(&r->parser, no_space);
 	csv_set_realloc_func(&r->parser, limited_realloc);
 	csv_set_free_func(&r->parser, hc_free);
