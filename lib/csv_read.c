@@ -227,6 +227,16 @@ static void cb_field(void *s, size_t len, void *data)
 	add_field(data, s, len);
 }
 
+/* Closes the row in progress, a whole one with room for its line. */
+static inline void end_row(struct hc_csv_reader *r, struct hc_csv_batch *b,
+			   int c)
+{
+	b->line[b->nrows++] = r->row_line;
+	r->cur_line = r->row_line + r->row_nl + (c == -1 ? 0 : 1);
+	r->row_nl = 0;
+	r->row_nfields = 0;
+}
+
 static void cb_row(int c, void *data)
 {
 	struct hc_csv_reader *r = data;
@@ -262,10 +272,7 @@ static void cb_row(int c, void *data)
 		}
 		b->line = p;
 	}
-	b->line[b->nrows++] = r->row_line;
-	r->cur_line = r->row_line + r->row_nl + (c == -1 ? 0 : 1);
-	r->row_nl = 0;
-	r->row_nfields = 0;
+	end_row(r, b, c);
 }
 
 /* ---- filling batches -------------------------------------------------- */
@@ -435,9 +442,20 @@ static const char *simple_rows(struct hc_csv_reader *r, const char *p,
 			take_field(r, &c, fast, s, (size_t)(e - s));
 		}
 		if (*e != delim) {
+			struct hc_csv_batch *b = r->batch;
+
 			cursor_store(&c, r);
-			cb_row(*e, r);
-			cursor_load(&c, r, fast);
+			/* The common case of cb_row: a whole row, room for
+			 * its line. */
+			if (c.row_nfields && c.row_nfields == r->ncols &&
+			    b->nrows < b->line_cap) {
+				r->last_cr = *e == '\r';
+				end_row(r, b, *e);
+				c.row_nfields = 0;
+			} else {
+				cb_row(*e, r);
+				cursor_load(&c, r, fast);
+			}
 			row = e + 1;
 		}
 		if (r->failed)

@@ -24,6 +24,7 @@
 
 #include "helpers.h"
 #include "lib/csv_read.h"
+#include "lib/csv_stops.h"
 #include "suites.h"
 
 #define MIB ((size_t)1 << 20)
@@ -1291,6 +1292,42 @@ START_TEST(test_boundary_sweep)
 }
 END_TEST
 
+/* ---- stop bytes 64 at a time ------------------------------------------- */
+
+/* The vector mask equals the byte loop's on random blocks drawn mostly
+ * from the bytes that matter (each delimiter, quotes, CR, LF, high bytes,
+ * NUL), and the walk hands out every stop byte of a buffer in order. */
+START_TEST(test_stops_mask)
+{
+	static const char pool[] = ",;\t|\"\r\nab\x80\xff";
+	static const char delims[] = ",;\t|";
+	uint64_t seed = 99;
+	char buf[64 * 9];
+
+	for (int t = 0; t < 4000; t++) {
+		char delim = delims[t % 4];
+		size_t n = 64 * 8;
+		struct hc_csv_stops it;
+
+		for (size_t i = 0; i < sizeof(buf); i++) {
+			uint64_t r = th_rand(&seed);
+			buf[i] = r % 3 ? pool[r % (sizeof(pool) - 1)] : (char)(r >> 8);
+		}
+		for (size_t off = 0; off < 64 * 8; off += 64)
+			ck_assert_uint_eq(hc_csv_stops64(buf + off, delim),
+					  hc_csv_stops64_plain(buf + off, delim));
+		/* The walk, from an odd start, up to a stop byte at n - 1. */
+		buf[n - 1] = '\n';
+		hc_csv_stops_start(&it, buf + t % 64, delim);
+		for (size_t i = (size_t)t % 64; i < n; i++) {
+			char c = buf[i];
+			if (c == delim || c == '"' || c == '\r' || c == '\n')
+				ck_assert_ptr_eq(hc_csv_stops_next(&it), buf + i);
+		}
+	}
+}
+END_TEST
+
 /* ---- the reader against libcsv alone ---------------------------------- */
 
 /* A reference parse by libcsv alone, with the reader's options, into text:
@@ -1464,6 +1501,7 @@ Suite *suite_csv_read(void)
 	tcase_add_test(tc, test_where);
 	tcase_add_test(tc, test_stdin_file);
 	tcase_add_test(tc, test_stdin_pipe_size);
+	tcase_add_test(tc, test_stops_mask);
 	suite_add_tcase(s, tc);
 
 	tcase_add_test(big, test_field_1mib);
