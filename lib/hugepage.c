@@ -39,3 +39,20 @@ size_t hc_mem_advise_huge_min(void *p, size_t n, size_t min)
 	return 0;
 #endif
 }
+
+void hc_mem_discard(void *p, size_t n)
+{
+#if defined(__linux__) && defined(MADV_DONTNEED)
+	uintptr_t a = (uintptr_t)p, page = 4096, lo, hi;
+
+	if (!p || a + n < a)
+		return;
+	lo = (a + page - 1) & ~(page - 1);
+	hi = (a + n) & ~(page - 1);
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+#else
+	(void)p;
+	(void)n;
+#endif
+}

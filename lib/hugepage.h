@@ -6,7 +6,8 @@
  * kernel offers transparent huge pages on request (Linux,
  * /sys/kernel/mm/transparent_hugepage/enabled = madvise or always), one
  * fault then maps 2 MiB.  This is advice only: contents never change, and
- * where it is not available nothing happens.
+ * where it is not available nothing happens.  hc_mem_discard is the other
+ * page-level call: it returns the pages of a range that is done with.
  */
 #ifndef HC_HUGEPAGE_H
 #define HC_HUGEPAGE_H
@@ -25,5 +26,12 @@ size_t hc_mem_advise_huge(void *p, size_t n);
 /* The same with another threshold (lib/mem.c advises every allocation of
  * 64 MiB or more this way). */
 size_t hc_mem_advise_huge_min(void *p, size_t n, size_t min);
+
+/* Gives the whole pages within [p, p + n) back to the system: an array
+ * that a pass has finished reading stops counting while the pass goes on
+ * (lib/strmap.c, moving slots into a table twice the size).  Their
+ * contents are lost (they read as zeros after, where supported); the
+ * memory stays allocated and is freed as usual. */
+void hc_mem_discard(void *p, size_t n);
 
 #endif

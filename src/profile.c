@@ -254,19 +254,21 @@ static int absorb(struct hc_profile *p, struct hc_colprof *c, const char *s,
 void hc_colprof_derive(const struct hc_profile *p, const struct hc_colprof *c,
 		       struct hc_colprof *d)
 {
-	size_t n = hc_strmap_count(&c->map);
+	size_t n = hc_strmap_nslots(&c->map);
 
 	memset(d, 0, sizeof(*d));
 	d->min = INFINITY;
 	d->max = -INFINITY;
 	d->len_min = UINT64_MAX;
-	for (size_t id = 0; id < n; id++) {
+	for (size_t i = 0; i < n; i++) {
 		size_t len;
-		const char *s = hc_strmap_key(&c->map, id, &len);
-		uint64_t w = *hc_strmap_valuep(&c->map, id);
+		uint64_t w;
+		const char *s = hc_strmap_at(&c->map, i, &len, &w);
 		double num = 0;
 		enum hc_coltype ty;
 
+		if (!s)
+			continue;
 		if (hc_profile_is_null(p, s, len)) {
 			d->nulls += w;
 			continue;

@@ -1,4 +1,4 @@
-/* rank.c - top-k selection and a radix sort of counts; see rank.h
+/* rank.c - top-k selection and an in-place radix sort of counts; see rank.h
  *
  * The selection keeps the k best items seen so far in a heap whose root is
  * the worst of them: a later item enters only if it beats the root, and
@@ -10,36 +10,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-void hc_rank_counts_desc(uint64_t *v, uint64_t *tmp, size_t n)
+/* Digits are complemented, so that ascending digits give descending
+ * values. */
+static unsigned digit(uint64_t x, unsigned shift)
 {
-	uint64_t max = 0, *src = v, *dst = tmp;
-	unsigned passes = 0;
+	return 255 - (unsigned)((x >> shift) & 255);
+}
+
+/* American flag sort: each byte, from the highest one in use, deals the
+ * values into 256 buckets in place (every value is moved straight to its
+ * bucket's next free place, displacing the one there), then each bucket
+ * is sorted on the next byte; short buckets by insertion. */
+static void flag_sort(uint64_t *v, size_t n, unsigned shift)
+{
+	size_t cnt[256] = {0}, next[256], end[256], sum = 0;
+
+	if (n < 32) {
+		for (size_t i = 1; i < n; i++) {
+			uint64_t x = v[i];
+			size_t j = i;
+			for (; j > 0 && v[j - 1] < x; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		cnt[digit(v[i], shift)]++;
+	for (unsigned d = 0; d < 256; d++) {
+		next[d] = sum;
+		sum += cnt[d];
+		end[d] = sum;
+	}
+	for (unsigned d = 0; d < 256; d++)
+		while (next[d] < end[d]) {
+			uint64_t x = v[next[d]];
+			unsigned dx;
+			while ((dx = digit(x, shift)) != d) {
+				uint64_t y = v[next[dx]];
+				v[next[dx]++] = x;
+				x = y;
+			}
+			v[next[d]++] = x;
+		}
+	if (shift == 0)
+		return;
+	for (unsigned d = 0; d < 256; d++)
+		if (cnt[d] > 1)
+			flag_sort(v + end[d] - cnt[d], cnt[d], shift - 8);
+}
+
+void hc_rank_counts_desc(uint64_t *v, size_t n)
+{
+	uint64_t max = 0;
+	unsigned shift = 0;
 
 	for (size_t i = 0; i < n; i++)
 		max = v[i] > max ? v[i] : max;
-	while (passes < 8 && max >> (8 * passes))
-		passes++;
-	for (unsigned p = 0; p < passes; p++) {
-		size_t pos[256] = {0}, sum = 0;
-		unsigned shift = 8 * p;
-
-		/* Digits are complemented, so ascending digits give
-		 * descending counts; the pass is stable, as LSD needs. */
-		for (size_t i = 0; i < n; i++)
-			pos[255 - ((src[i] >> shift) & 255)]++;
-		for (unsigned d = 0; d < 256; d++) {
-			size_t c = pos[d];
-			pos[d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[pos[255 - ((src[i] >> shift) & 255)]++] = src[i];
-		uint64_t *t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
+	while (shift < 56 && max >> (shift + 8))
+		shift += 8;
+	flag_sort(v, n, shift);
 }
 
 /* Restores the heap (root = the item that sorts last) below slot i. */

@@ -19,9 +19,10 @@
 
 #include "src/topk.h"
 
-/* Sorts v[0..n) into decreasing order; tmp has room for n values (LSD
- * radix sort on bytes, as many passes as the largest value has bytes). */
-void hc_rank_counts_desc(uint64_t *v, uint64_t *tmp, size_t n);
+/* Sorts v[0..n) into decreasing order, in place (MSD radix sort on bytes,
+ * from the highest byte the largest value uses; no scratch array, which
+ * for a million counts was 8 MB at the report's memory peak). */
+void hc_rank_counts_desc(uint64_t *v, size_t n);
 
 /* The first min(k, n) items of items[0..n) in the order of cmp (a total
  * order: no two items compare equal), sorted, into out.  Returns their
