@@ -2,6 +2,7 @@
 #include "team.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "mem.h"
@@ -16,7 +17,10 @@ struct hc_team {
 	int quit;
 	hc_team_fn fn;
 	void *arg;
-	size_t nitems, next; /* next is claimed with atomic adds */
+	size_t nitems;
+	/* Items claimed from the front (low 32 bits) and from the back (high
+	 * 32 bits), in one word so that a claim sees both: compare and swap. */
+	uint64_t claimed;
 };
 
 static void *worker(void *p)
@@ -70,7 +74,7 @@ void hc_team_start(struct hc_team *t, hc_team_fn fn, void *arg,
 	t->fn = fn;
 	t->arg = arg;
 	t->nitems = nitems;
-	__atomic_store_n(&t->next, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->claimed, 0, __ATOMIC_RELAXED);
 	t->running = t->started;
 	t->gen++;
 	pthread_cond_broadcast(&t->go);
@@ -85,11 +89,29 @@ void hc_team_wait(struct hc_team *t)
 	pthread_mutex_unlock(&t->mu);
 }
 
+/* Claims an item from the front (step 1) or the back (step 2^32). */
+static size_t claim(struct hc_team *t, uint64_t step)
+{
+	uint64_t c = __atomic_load_n(&t->claimed, __ATOMIC_RELAXED);
+
+	for (;;) {
+		uint64_t front = c & UINT32_MAX, back = c >> 32;
+		if (front + back >= t->nitems)
+			return t->nitems;
+		if (__atomic_compare_exchange_n(&t->claimed, &c, c + step, 0,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return step == 1 ? (size_t)front : t->nitems - 1 - (size_t)back;
+	}
+}
+
 size_t hc_team_next(struct hc_team *t)
 {
-	size_t i = __atomic_fetch_add(&t->next, 1, __ATOMIC_RELAXED);
+	return claim(t, 1);
+}
 
-	return i < t->nitems ? i : t->nitems;
+size_t hc_team_next_back(struct hc_team *t)
+{
+	return claim(t, (uint64_t)1 << 32);
 }
 
 void hc_team_free(struct hc_team *t)

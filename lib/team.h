@@ -27,8 +27,14 @@ void hc_team_start(struct hc_team *t, hc_team_fn fn, void *arg,
 /* Waits until every worker has returned from the current task. */
 void hc_team_wait(struct hc_team *t);
 /* The next unclaimed item of the current task, or nitems when none are
- * left. */
+ * left; nitems is at most 2^32 - 1. */
 size_t hc_team_next(struct hc_team *t);
+/* The same from the other end: the last unclaimed item.  A thread that
+ * takes from the back while the workers take from the front, with items in
+ * an order that changes little between tasks, gets mostly the same items
+ * every task, and so does each worker (what an item touches stays in that
+ * core's cache), while the point where they meet still balances the load. */
+size_t hc_team_next_back(struct hc_team *t);
 void hc_team_free(struct hc_team *t);
 
 /* The number of online processors (at least 1). */

@@ -92,18 +92,28 @@ struct batch_task {
 	int failed;
 };
 
-static void count_columns(void *arg, struct hc_team *t)
+/* Counts columns until none are left: the workers heaviest first, this
+ * thread (from_back) lightest first, so that each keeps counting mostly
+ * the same columns from batch to batch and their maps stay in its cache
+ * (both taking heaviest first, a column moved between cores from one batch
+ * to the next and 2 threads spent 3.5 CPU s where 1 spent 3.0, on the
+ * 10M-row mixed file). */
+static void count_some(struct batch_task *bt, struct hc_team *t, int from_back)
 {
-	struct batch_task *bt = arg;
 	size_t n = hc_profile_ncols(bt->p), i;
 
-	while ((i = hc_team_next(t)) < n) {
+	while ((i = from_back ? hc_team_next_back(t) : hc_team_next(t)) < n) {
 		size_t j = bt->order[i];
 		double t0 = seconds();
 		if (hc_profile_add_column(bt->p, j, bt->b, bt->cols[j], bt->target) != 0)
 			__atomic_store_n(&bt->failed, 1, __ATOMIC_RELAXED);
 		bt->took[j] = seconds() - t0;
 	}
+}
+
+static void count_columns(void *arg, struct hc_team *t)
+{
+	count_some(arg, t, 0);
 }
 
 /* The columns' costs after a batch: the time each took, with the batches
@@ -149,7 +159,7 @@ int hc_profile_scan(struct hc_profile *p, struct hc_csv_reader *csv,
 					     &cap[cur ^ 1], err) != 0)
 			rc2 = -1;
 		if (team) {
-			count_columns(&bt, team);
+			count_some(&bt, team, 1);
 			hc_team_wait(team);
 			update_costs(cost, took, n);
 			hc_profile_order_by_cost(cost, n, order);

@@ -47,6 +47,7 @@ int main(int argc, char **argv)
 		suite_metrics,
 		suite_model,
 		suite_stream,
+		suite_team,
 	};
 	const size_t n = sizeof(suites) / sizeof(suites[0]);
 	size_t first = 0, end = n;

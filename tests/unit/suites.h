@@ -36,5 +36,6 @@ Suite *suite_corrupt(void);
 Suite *suite_metrics(void);
 Suite *suite_model(void);
 Suite *suite_stream(void);
+Suite *suite_team(void);
 
 #endif
