@@ -97,6 +97,17 @@ int64_t hc_strmap_find(const struct hc_strmap *m, const char *key,
 	return m->slots[i].len1 ? (int64_t)m->slots[i].id : -1;
 }
 
+/* The bytes charged for an array of n slots.  The padding is charged as
+ * it was when only arrays of 4 MiB or more were aligned to 2 MiB: the part
+ * of it that is never touched takes no memory, and memory budgets (profile
+ * --memory) then switch at the same row as before. */
+static size_t slots_charge(size_t n)
+{
+	size_t bytes = n * sizeof(struct hc_strmap_slot);
+
+	return bytes + (bytes >= HC_HUGEPAGE_MIN ? HUGE_ALIGN : SLOT_ALIGN);
+}
+
 /* Old slots moved between two discards of the pages they were in. */
 #define DISCARD_SLOTS ((size_t)1 << 16)
 
@@ -146,11 +157,7 @@ static int resize_slots(struct hc_strmap *m, size_t n)
 	m->slots_mem = mem;
 	m->slots = ns;
 	m->mask = n - 1;
-	/* The padding is charged as it was when only arrays of 4 MiB or
-	 * more were aligned to 2 MiB: the part of it that is never touched
-	 * takes no memory, and memory budgets (profile --memory) then switch
-	 * at the same row as before. */
-	m->slots_bytes = bytes + (bytes >= HC_HUGEPAGE_MIN ? HUGE_ALIGN : SLOT_ALIGN);
+	m->slots_bytes = slots_charge(n);
 	return 0;
 }
 
@@ -299,4 +306,20 @@ size_t hc_strmap_bytes(const struct hc_strmap *m)
 {
 	return m->slots_bytes +
 	       m->arena_cap + m->keys_cap * sizeof(*m->slot_of);
+}
+
+size_t hc_strmap_bytes_after(const struct hc_strmap *m, size_t more)
+{
+	size_t keys = more > HC_STRMAP_MAX_KEYS - m->count ? HC_STRMAP_MAX_KEYS
+							    : m->count + more;
+	size_t slots = m->slots ? m->mask + 1 : INITIAL_SLOTS;
+	size_t kcap = m->keys_cap ? m->keys_cap : 16;
+
+	while (keys * 4 > slots * 3)
+		slots *= 2;
+	while (kcap < keys)
+		kcap *= 2;
+	return (slots > m->mask + 1 || !m->slots ? slots_charge(slots)
+						 : m->slots_bytes) +
+	       m->arena_cap + kcap * sizeof(*m->slot_of);
 }

@@ -219,5 +219,9 @@ static inline uint64_t *hc_strmap_valuep(const struct hc_strmap *m, size_t id)
 
 /* Bytes of memory the map holds (for memory budgets). */
 size_t hc_strmap_bytes(const struct hc_strmap *m);
+/* The same once `more` new keys are in (their arena bytes aside): what
+ * the map would hold after the growth they bring, so that a budget can be
+ * kept before a table doubles rather than found broken after. */
+size_t hc_strmap_bytes_after(const struct hc_strmap *m, size_t more);
 
 #endif

@@ -22,6 +22,7 @@
  *             u8 has_quantile [quantile], topk
  */
 #include "src/profile.h"
+#include "src/rank.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -36,11 +37,17 @@
 
 #define STATE_VERSION 2
 
-size_t hc_colprof_bytes(const struct hc_colprof *c)
+size_t hc_colprof_bytes(const struct hc_colprof *c, size_t more)
 {
 	size_t per = c->tsum ? sizeof(*c->tsum) + sizeof(*c->tcnt) : 0;
+	size_t cap = c->cap, need = hc_strmap_count(&c->map) + more;
 
-	return c->exact ? hc_strmap_bytes(&c->map) + c->cap * per : 0;
+	if (!c->exact)
+		return 0;
+	/* as grow_target would grow them */
+	while (per && cap < need)
+		cap = cap ? 2 * cap : 16;
+	return hc_strmap_bytes_after(&c->map, more) + cap * per;
 }
 
 /* ---- setting up -------------------------------------------------------- */
@@ -392,41 +399,34 @@ static int add_column(struct hc_profile *p, struct hc_colprof *c,
 
 /* ---- the memory budget ------------------------------------------------- */
 
-struct count_id {
-	uint64_t count;
-	uint32_t id;
-};
-
-/* Decreasing count, then increasing id (first seen first): a total order,
- * so the result does not depend on qsort's internals. */
-static int cmp_count_desc(const void *a, const void *b)
-{
-	const struct count_id *x = a, *y = b;
-
-	if (x->count != y->count)
-		return x->count < y->count ? 1 : -1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
 /* Feeds every value of map m with its count into approximate column c,
- * heaviest first so that the top-k sketch holds those exactly. */
+ * heaviest first (ties: first seen first) so that the top-k sketch holds
+ * those exactly.  The order is one 64-bit key a value, count above id,
+ * sorted in place: a column switching at a budget of hundreds of
+ * megabytes holds millions of values, and an array of (count, id) pairs
+ * sorted by qsort took 16 bytes each on top of the map, at the run's
+ * memory peak.  A count of 2^32 or more is clamped in the key (it only
+ * orders the values; the count fed is the map's). */
 static int absorb_map(struct hc_profile *p, struct hc_colprof *c,
 		      const struct hc_strmap *m, struct hc_err *err)
 {
 	size_t n = hc_strmap_count(m);
-	struct count_id *order = hc_mallocarray(n ? n : 1, sizeof(*order));
+	uint64_t *order = hc_mallocarray(n ? n : 1, sizeof(*order));
 
 	if (!order)
 		return hc_err_nomem(err);
 	for (size_t i = 0; i < n; i++) {
-		order[i].count = *hc_strmap_valuep(m, i);
-		order[i].id = (uint32_t)i;
+		uint64_t cnt = *hc_strmap_valuep(m, i);
+		if (cnt > UINT32_MAX)
+			cnt = UINT32_MAX;
+		order[i] = cnt << 32 | (uint32_t)~(uint32_t)i;
 	}
-	qsort(order, n, sizeof(*order), cmp_count_desc);
+	hc_rank_counts_desc(order, n);
 	for (size_t i = 0; i < n; i++) {
-		size_t len;
-		const char *v = hc_strmap_key(m, order[i].id, &len);
-		if (absorb(p, c, v, len, XXH3_64bits(v, len), order[i].count) != 0) {
+		size_t len, id = (uint32_t)~(uint32_t)order[i];
+		const char *v = hc_strmap_key(m, id, &len);
+		if (absorb(p, c, v, len, XXH3_64bits(v, len),
+			   *hc_strmap_valuep(m, id)) != 0) {
 			hc_free(order);
 			return hc_err_nomem(err);
 		}
@@ -453,16 +453,33 @@ static int to_approx(struct hc_profile *p, struct hc_colprof *c,
 	return 0;
 }
 
-/* While exact columns hold more than the budget, the largest goes
- * approximate. */
-static int enforce_budget(struct hc_profile *p, struct hc_err *err)
+/* The new values an exact column is taken to get from the next batch,
+ * of next_rows rows: twice as many as it got from the last one (its own
+ * rate: a column of ten values gets none), at most one a row. */
+static size_t expected_new(const struct hc_colprof *c, size_t next_rows)
+{
+	size_t got = hc_strmap_count(&c->map) - c->keys_before;
+
+	return got > next_rows / 2 ? next_rows : 2 * got;
+}
+
+/* While exact columns hold more than the budget, or would with the values
+ * the next batch is expected to bring (next_rows, its rows; 0 for none),
+ * the largest goes approximate: before its table doubles past the budget,
+ * not after.  Checked after the fact alone, a column of 50M distinct
+ * values (120M rows, 11 GB) under --memory 512M doubled its table to
+ * 512 MB before switching, and the run peaked at 883 MB.  Depends on the
+ * data only, never on the threads. */
+static int enforce_budget(struct hc_profile *p, size_t next_rows,
+			  struct hc_err *err)
 {
 	for (;;) {
 		size_t total = 0, big = 0;
 		struct hc_colprof *largest = NULL;
 
 		for (size_t j = 0; j < p->ncols; j++) {
-			size_t b = hc_colprof_bytes(&p->cols[j]);
+			const struct hc_colprof *c = &p->cols[j];
+			size_t b = hc_colprof_bytes(c, c->exact ? expected_new(c, next_rows) : 0);
 			total += b;
 			if (b > big) {
 				big = b;
@@ -470,10 +487,13 @@ static int enforce_budget(struct hc_profile *p, struct hc_err *err)
 			}
 		}
 		if (total <= p->o.memory || !largest)
-			return 0;
+			break;
 		if (to_approx(p, largest, err) != 0)
 			return -1;
 	}
+	for (size_t j = 0; j < p->ncols; j++)
+		p->cols[j].keys_before = hc_strmap_count(&p->cols[j].map);
+	return 0;
 }
 
 int hc_profile_add_column(struct hc_profile *p, size_t j,
@@ -484,7 +504,8 @@ int hc_profile_add_column(struct hc_profile *p, size_t j,
 }
 
 int hc_profile_end_batch(struct hc_profile *p, const struct hc_csv_batch *b,
-			 const double *target, struct hc_err *err)
+			 const double *target, size_t next_rows,
+			 struct hc_err *err)
 {
 	for (size_t i = 0; target && i < b->nrows; i++) {
 		double t = target[i];
@@ -497,7 +518,7 @@ int hc_profile_end_batch(struct hc_profile *p, const struct hc_csv_batch *b,
 			p->target_binary = 0;
 	}
 	p->rows += b->nrows;
-	return enforce_budget(p, err);
+	return enforce_budget(p, next_rows, err);
 }
 
 int hc_profile_add_batch(struct hc_profile *p, const struct hc_csv_batch *b,
@@ -508,7 +529,7 @@ int hc_profile_add_batch(struct hc_profile *p, const struct hc_csv_batch *b,
 	for (size_t j = 0; j < p->ncols; j++)
 		if (add_column(p, &p->cols[j], b, cols[j], target) != 0)
 			return hc_err_nomem(err);
-	return hc_profile_end_batch(p, b, target, err);
+	return hc_profile_end_batch(p, b, target, 0, err);
 }
 
 /* ---- merging ----------------------------------------------------------- */
@@ -600,7 +621,7 @@ int hc_profile_merge(struct hc_profile *dst, const struct hc_profile *src,
 	for (size_t j = 0; j < dst->ncols; j++)
 		if (merge_col(dst, &dst->cols[j], &src->cols[j], err) != 0)
 			return -1;
-	return enforce_budget(dst, err);
+	return enforce_budget(dst, 0, err);
 }
 
 /* ---- serialising ------------------------------------------------------- */
@@ -845,7 +866,7 @@ struct hc_profile *hc_profile_deserialize(struct hc_cursor *cur,
 		corrupt(err, "bytes after the last column");
 		goto fail;
 	}
-	if (enforce_budget(p, err) != 0)
+	if (enforce_budget(p, 0, err) != 0)
 		goto fail;
 	goto done;
 fail:

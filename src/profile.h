@@ -77,12 +77,15 @@ int hc_profile_add_batch(struct hc_profile *p, const struct hc_csv_batch *b,
  * column j's state, so calls for different columns may run at once; then
  * one hc_profile_end_batch counts the rows and enforces the memory budget
  * (always after every column of the batch, so results do not depend on
- * the number of threads).  add_column returns 0, or -1 (out of memory). */
+ * the number of threads), with room for what the next batch, of
+ * next_rows rows (0: none), is expected to add.  add_column returns 0, or
+ * -1 (out of memory).  hc_profile_add_batch expects no next batch. */
 int hc_profile_add_column(struct hc_profile *p, size_t j,
 			  const struct hc_csv_batch *b, size_t src_col,
 			  const double *target);
 int hc_profile_end_batch(struct hc_profile *p, const struct hc_csv_batch *b,
-			 const double *target, struct hc_err *err);
+			 const double *target, size_t next_rows,
+			 struct hc_err *err);
 
 uint64_t hc_profile_rows(const struct hc_profile *p);
 size_t hc_profile_ncols(const struct hc_profile *p);

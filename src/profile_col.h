@@ -29,6 +29,7 @@ struct hc_colprof {
 
 	int exact;                /* the map below is complete */
 	struct hc_strmap map;     /* exact: value -> count */
+	size_t keys_before;       /* exact: values in the map a batch ago */
 	double *tsum;             /* exact, with a target: per id, target sum */
 	uint64_t *tcnt;           /* exact, with a target: rows with a target */
 	size_t cap;               /* of tsum and tcnt */
@@ -57,8 +58,9 @@ struct hc_profile {
 	int target_binary;        /* every target seen is 0 or 1 */
 };
 
-/* Bytes an exact column holds (for the memory budget). */
-size_t hc_colprof_bytes(const struct hc_colprof *c);
+/* Bytes an exact column would hold (for the memory budget) once `more`
+ * new values are in: 0 for none. */
+size_t hc_colprof_bytes(const struct hc_colprof *c, size_t more);
 /* Whether value s is null (empty, or one of the null tokens). */
 int hc_profile_is_null(const struct hc_profile *p, const char *s, size_t len);
 /* The approximate-mode statistics of an exact column (nulls, types,

@@ -150,10 +150,14 @@ int hc_profile_scan(struct hc_profile *p, struct hc_csv_reader *csv,
 		const double *tt = target_col >= 0 ? t[cur] : NULL;
 		struct batch_task bt = {p, b, cols, tt, order, took, 0};
 
-		if (team)
+		if (team) {
 			hc_team_start(team, count_columns, &bt, n);
-		else if (hc_profile_add_batch(p, b, cols, tt, err) != 0)
-			break;
+		} else {
+			/* Column by column: each column's state stays in
+			 * cache. */
+			for (size_t j = 0; j < n && !bt.failed; j++)
+				bt.failed = hc_profile_add_column(p, j, b, cols[j], tt) != 0;
+		}
 		rc2 = hc_csv_next_batch(csv, &next, err);
 		if (rc2 == 1 && batch_target(csv, target_col, next, &t[cur ^ 1],
 					     &cap[cur ^ 1], err) != 0)
@@ -163,14 +167,17 @@ int hc_profile_scan(struct hc_profile *p, struct hc_csv_reader *csv,
 			hc_team_wait(team);
 			update_costs(cost, took, n);
 			hc_profile_order_by_cost(cost, n, order);
-			if (bt.failed) {
-				rc = hc_err_nomem(err);
-				break;
-			}
-			if (hc_profile_end_batch(p, b, tt, err) != 0) {
-				rc = -1;
-				break;
-			}
+		}
+		if (bt.failed) {
+			rc = hc_err_nomem(err);
+			break;
+		}
+		/* After the next batch is read: the budget makes room for
+		 * what it will bring. */
+		if (hc_profile_end_batch(p, b, tt, rc2 == 1 ? next->nrows : 0,
+					 err) != 0) {
+			rc = -1;
+			break;
 		}
 		if (prog)
 			hc_progress_update(prog, hc_csv_bytes_read(csv), hc_profile_rows(p));
