@@ -437,6 +437,31 @@ static double h2(double p)
 	return p <= 0 || p >= 1 ? 0 : -p * log2(p) - (1 - p) * log2(1 - p);
 }
 
+/* An approximate column has no per-value target sums, but the leakage
+ * check needs only counts, and its top-values sketch bounds them: a value
+ * it holds with a lower bound above RARE_COUNT is certainly not rare, and
+ * every other row may be.  The share of those other rows is an upper
+ * bound of the rare rows' share; the warning is given unless that bound
+ * is below LEAK_SHARE (leakage cannot be ruled out from sketches alone),
+ * so the advice never suggests target statistics for a column the exact
+ * count would flag. */
+static void report_rare_approx(struct jb *j, cJSON *t, const struct ranked *r)
+{
+	double sure = 0, rare;
+
+	if (!r->nonnull)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		uint64_t low = r->items[i].count - r->items[i].error;
+		if (low > RARE_COUNT)
+			sure += (double)low;
+	}
+	rare = 1 - sure / (double)r->nonnull;
+	rare = rare < 0 ? 0 : rare;
+	jnum(j, t, "rare_value_row_share", rare);
+	jbool(j, t, "leakage_warning", rare >= LEAK_SHARE);
+}
+
 /* How much the target varies across the column's values.  Binary target:
  * mutual information (bits) and information value (with 0.5 added to each
  * cell, the usual smoothing).  Numeric target: the correlation ratio eta^2
@@ -451,7 +476,11 @@ static void report_target(struct jb *j, cJSON *col, const struct hc_profile *p,
 	double d = (double)r->n; /* non-null distinct values, for smoothing */
 
 	jbool(j, t, "exact", c->exact);
-	if (!c->exact || !c->tsum || n == 0)
+	if (!c->exact) {
+		report_rare_approx(j, t, r);
+		return;
+	}
+	if (!c->tsum || n == 0)
 		return;
 	total = p->target_sum2 - n * mean * mean;
 	for (size_t id = 0; id < nmap; id++) {
