@@ -26,6 +26,7 @@
 
 #include "lib/hugepage.h"
 #include "lib/mem.h"
+#include "lib/report.h"
 #include "lib/utf8.h"
 #include "src/profile_col.h"
 #include "src/rank.h"
@@ -657,6 +658,112 @@ static cJSON *report_col(struct jb *j, const struct hc_profile *p,
 	return col;
 }
 
+/* ---- graph hashing for a user and an item column ---------------------- */
+
+/* Whether name holds one of words as a word of its own: split at
+ * anything not a letter or digit and where a capital follows a small
+ * letter (user_id, userId, UserID and "user id" all hold "user"). */
+static int name_has_word(const char *name, const char *const *words)
+{
+	char w[64];
+	size_t n = 0;
+
+	for (const char *s = name;; s++) {
+		int alnum = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			    (*s >= '0' && *s <= '9');
+		int hump = n && *s >= 'A' && *s <= 'Z' && s[-1] >= 'a' && s[-1] <= 'z';
+
+		if ((!alnum || hump) && n) {
+			w[n] = '\0';
+			for (const char *const *k = words; *k; k++)
+				if (strcasecmp(w, *k) == 0)
+					return 1;
+			n = 0;
+		}
+		if (!*s)
+			return 0;
+		if (alnum && n < sizeof(w) - 1)
+			w[n++] = *s;
+	}
+}
+
+static const char *const USER_WORDS[] = {
+	"user", "users", "uid", "customer", "member", "visitor", "account",
+	"client", "buyer", "reader", "viewer", "listener", "player", "person",
+	NULL};
+static const char *const ITEM_WORDS[] = {
+	"item", "items", "iid", "product", "sku", "movie", "song", "track",
+	"video", "article", "ad", "book", "poi", "venue", "business", "post",
+	"news", "game", "app", "course", "recipe", "hotel", "restaurant", NULL};
+
+/* Of the columns whose advice is a vocabulary, hashing or target
+ * statistics (categorical, above one-hot size), the one named like words
+ * with the most distinct values; -1 if none (but not column `not`). */
+static long pick_pair_side(const cJSON *cols, const char *const *words,
+			   long not)
+{
+	long best = -1, i = 0;
+	double most = -1;
+	const cJSON *col;
+
+	cJSON_ArrayForEach(col, cols) {
+		const char *t = cJSON_GetStringValue(hc_report_get(col, "advice.treatment"));
+		const char *name = cJSON_GetStringValue(hc_report_get(col, "name"));
+		double d = cJSON_GetNumberValue(hc_report_get(col, "distinct.count"));
+
+		if (i != not && t && name &&
+		    (!strcmp(t, "vocab") || !strcmp(t, "hash") || !strcmp(t, "target")) &&
+		    name_has_word(name, words) && d > most) {
+			best = i;
+			most = d;
+		}
+		i++;
+	}
+	return best;
+}
+
+/* The advice for one side of a user-item pair. */
+static void advise_graph(struct jb *j, cJSON *col, const char *user,
+			 const char *item, const char *other)
+{
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(col, "advice");
+	char why[512];
+
+	snprintf(why, sizeof(why),
+		 "an id of a user-item pair with '%s': cluster their graph "
+		 "(hicard cluster --user %s --item %s) and hash each id to its "
+		 "cluster (hicard hash --scheme graph)", other, user, item);
+	cJSON_DeleteItemFromObjectCaseSensitive(a, "treatment");
+	cJSON_DeleteItemFromObjectCaseSensitive(a, "reason");
+	cJSON_DeleteItemFromObjectCaseSensitive(a, "buckets");
+	jstr(j, a, "treatment", "graph");
+	jstr(j, a, "reason", why);
+}
+
+/* GraphHash (papers.md): where a table holds a user id and an item id,
+ * both too many for one-hot, clustering the bipartite graph of their
+ * pairs gives buckets that keep similar users (and items) together, which
+ * beats every hashing scheme at the same table size on recommendation
+ * data.  Columns are recognised by name (user_id and item_id, customerId
+ * and product_sku, ...); with several candidates, the most distinct on
+ * each side. */
+static void advise_graph_pair(struct jb *j, cJSON *cols)
+{
+	long u = pick_pair_side(cols, USER_WORDS, -1);
+	long i = u < 0 ? -1 : pick_pair_side(cols, ITEM_WORDS, u);
+	cJSON *cu, *ci;
+	const char *nu, *ni;
+
+	if (u < 0 || i < 0)
+		return;
+	cu = cJSON_GetArrayItem(cols, (int)u);
+	ci = cJSON_GetArrayItem(cols, (int)i);
+	nu = cJSON_GetStringValue(hc_report_get(cu, "name"));
+	ni = cJSON_GetStringValue(hc_report_get(ci, "name"));
+	advise_graph(j, cu, nu, ni, ni);
+	advise_graph(j, ci, nu, ni, nu);
+}
+
 cJSON *hc_profile_report(const struct hc_profile *p, struct hc_err *err)
 {
 	struct jb j = {0};
@@ -684,6 +791,8 @@ cJSON *hc_profile_report(const struct hc_profile *p, struct hc_err *err)
 			j.failed = 1;
 		}
 	}
+	if (cols && !j.failed)
+		advise_graph_pair(&j, cols);
 	if (!cols || j.failed) {
 		cJSON_Delete(doc);
 		hc_err_nomem(err);
