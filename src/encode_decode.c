@@ -84,10 +84,14 @@ static int put_decoded(const struct hc_enc_state *st, const struct group *g,
 		const char *s = hc_csv_field(row, i);
 		char where[512];
 
-		if (hc_parse_double(s, hc_csv_field_len(row, i), &x[b]) == 0 && !isnan(x[b]))
+		/* NaN or inf is a broken vector, not a coordinate: no
+		 * category is nearer to it than another, so it is refused
+		 * rather than decoded to a made-up one (the cores would
+		 * read a NaN as a 0 bit). */
+		if (hc_parse_double(s, hc_csv_field_len(row, i), &x[b]) == 0 && isfinite(x[b]))
 			continue;
 		hc_csv_where(csv, row->line, i, where, sizeof(where));
-		return hc_err_set(err, HC_ERR_DATA, "%s: bit '%.40s' is not a number", where, s);
+		return hc_err_set(err, HC_ERR_DATA, "%s: bit '%.40s' is not a finite number", where, s);
 	}
 	code = g->resbit ? hc_resbit_decode(x, g->bits, n, st->p.signed_bits)
 			 : hc_binary_decode(x, g->bits, n, st->p.signed_bits);

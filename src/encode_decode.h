@@ -6,7 +6,9 @@
  * the first bit, holding the decoded value (__other__ for the code of rare
  * and unseen values); every other column passes through.  Bits may be
  * real numbers: they decode to the nearest valid category (see
- * encode_codes.h), never to nothing.
+ * encode_codes.h), never to nothing.  A bit that is not a finite number
+ * (text, empty, NaN, inf) is an error naming its place: a broken vector
+ * has no nearest category.
  */
 #ifndef HC_ENCODE_DECODE_H
 #define HC_ENCODE_DECODE_H

@@ -561,6 +561,29 @@ static int batch_numbers(const struct hc_csv_reader *csv,
 	return 0;
 }
 
+/* The hash encoder's modulo scheme reads a column's values as whole
+ * numbers: a field that is not one (an empty one included) is an error
+ * naming its place, in the fit pass and in apply alike, worded as hicard
+ * hash words it (the row would have no id). */
+static int batch_modulo(const struct hc_csv_reader *csv,
+			const struct hc_csv_batch *b, size_t col,
+			struct hc_err *err)
+{
+	char where[512];
+	uint64_t n;
+
+	for (size_t i = 0; i < b->nrows; i++) {
+		size_t f = i * b->ncols + col;
+		const char *s = b->buf + b->off[f];
+
+		if (hc_parse_u64(s, b->len[f], UINT64_MAX, &n) == 0)
+			continue;
+		hc_csv_where(csv, b->line[i], col, where, sizeof(where));
+		return hc_err_set(err, HC_ERR_DATA, "%s: '%.40s' is not a whole number (modulo takes integer ids)", where, s);
+	}
+	return 0;
+}
+
 /* Column j's ids and numbers of a batch into s: counted into fit (the
  * fit pass) or, with fit NULL, looked up in st; UNSEEN for a column
  * without a value encoder. */
@@ -575,6 +598,9 @@ static int batch_column(struct hc_enc_state *fit, const struct hc_enc_state *st,
 
 	if (c->num && (batch_numbers(csv, b, c, l->col[j], x, err) != 0 ||
 		       (fit && hc_enc_observe_numbers(fit, j, x, b->nrows, err) != 0)))
+		return -1;
+	if ((c->kinds & HC_ENC_BIT(HC_ENC_HASH)) && c->scheme == HC_SCHEME_MODULO &&
+	    batch_modulo(csv, b, l->col[j], err) != 0)
 		return -1;
 	if (!(c->kinds & HC_ENC_VOCAB_KINDS)) {
 		for (size_t i = 0; i < b->nrows; i++)
