@@ -35,8 +35,9 @@ static const char about[] =
 	"--target-encode column gets one smoothed mean per class (one-vs-rest).\n"
 	"Unseen values: the prior (target), 0 (woe,\n"
 	"count, freq), code K (onehot other, ordinal, bits).  Numeric columns:\n"
-	"--standardize, --log1p, --bins (quantile bins from a sketch); an\n"
-	"empty field is a missing number, any other must be a number.";
+	"--standardize, --log1p, --bins (quantile bins from a sketch),\n"
+	"--passthrough (the number as it is); an empty field is a missing\n"
+	"number, any other must be a number.";
 
 static int parse_smooth(struct encode_opts *o)
 {
@@ -90,7 +91,7 @@ static int check_mode(const struct encode_opts *o, const char *mode, int nargs)
 	for (int k = 0; k < HC_ENC_NKINDS; k++)
 		any |= o->plan.cols[k] != NULL;
 	if (fitting && !any)
-		return hc_cmd_usage("encode", "%s needs at least one encoder (--onehot, --ordinal, --count, --freq, --target-encode, --woe, --binary, --resbit, --hash, --standardize, --log1p, --bins)", mode);
+		return hc_cmd_usage("encode", "%s needs at least one encoder (--onehot, --ordinal, --count, --freq, --target-encode, --woe, --binary, --resbit, --hash, --standardize, --log1p, --bins, --passthrough)", mode);
 	if (!fitting && (any || o->plan.target || o->plan.classes || o->plan.nbins || o->smooth || o->min_count || o->max_categories || o->order || o->signed_bits))
 		return hc_cmd_usage("encode", "%s takes the encoders and their options from the state", mode);
 	if (fitting && o->plan.cols[HC_ENC_HASH] && !o->plan.buckets &&
@@ -142,6 +143,7 @@ int cmd_encode(int argc, char **argv)
 		HC_OPT_STR(0, "standardize", &o.plan.cols[HC_ENC_STANDARDIZE], "COLS", "numbers: (x - mean) / sd"),
 		HC_OPT_STR(0, "log1p", &o.plan.cols[HC_ENC_LOG1P], "COLS", "numbers: log(1 + x), x above -1"),
 		HC_OPT_STR(0, "bins", &o.plan.cols[HC_ENC_BINS], "COLS", "numbers: quantile bin 0..N-1 (N: --nbins)"),
+		HC_OPT_STR(0, "passthrough", &o.plan.cols[HC_ENC_PASSTHROUGH], "COLS", "numbers: the number as it is (empty: missing)"),
 		HC_OPT_GROUP("Fitting:"),
 		HC_OPT_STR(0, "target", &o.plan.target, "COL", "the label column (numeric; empty = missing)"),
 		HC_OPT_STR(0, "classes", &o.plan.classes, "LIST", "the target is one of these labels (A,B,...; at most 64), or auto: one-vs-rest"),

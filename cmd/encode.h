@@ -8,8 +8,8 @@
 #include "src/encode_plan.h"
 
 #define ENCODE_STATE_MAGIC "\x89HCE\r\n\x1a\n"
-/* 2: numeric encoders; 3: multiclass targets (src/encode_state.h); a
- * version 1 or 2 state reads as 3 */
+/* 2: numeric encoders; 3: multiclass targets; 4: passthrough
+ * (src/encode_state.h); a version 1, 2 or 3 state reads as 4 */
 #define ENCODE_STATE_VERSION HC_ENC_STATE_VERSION
 
 struct encode_opts {

@@ -52,8 +52,9 @@ static struct hc_enc_state *read_state(const char *path, struct hc_err *err)
 			      "hicard encode state", &data, &len, err) != 0) {
 		struct hc_err e1 = {0};
 
-		/* versions 2 and 1: the payload without classes, and without
-		 * numeric encoders too (stdin cannot be read again) */
+		/* versions 3 to 1: the payload without passthrough, without
+		 * classes (2, 1), without numeric encoders (1); stdin cannot
+		 * be read again */
 		if (!path || !strcmp(path, "-"))
 			return NULL;
 		for (version = ENCODE_STATE_VERSION - 1; version >= 1; version--)

@@ -173,7 +173,7 @@ static int fail(struct hc_enc_writer *w, struct hc_err *err)
 
 static const char *const suffix[HC_ENC_NKINDS] = {
 	"=", "_ord", "_count", "_freq", "_te", "_woe", "_bin", "_rb", "_hash",
-	"_std", "_log1p", "_qbin",
+	"_std", "_log1p", "_qbin", "_num",
 };
 
 #define OTHER_NAME "__other__"
@@ -466,8 +466,9 @@ static int put_hash(struct hc_enc_writer *w, size_t j,
 }
 
 /* A numeric encoder's output for x (NaN: missing).  A missing
- * standardize or log1p is an empty CSV field, a left-out libsvm feature
- * and NaN in a frame; a missing bin is bin B (see encode_num.h). */
+ * standardize, log1p or passthrough is an empty CSV field, a left-out
+ * libsvm feature and NaN in a frame; a missing bin is bin B (see
+ * encode_num.h). */
 static int put_number(struct hc_enc_writer *w, const struct hc_enc_col *c,
 		      enum hc_enc_kind k, double x, struct hc_err *err)
 {
@@ -479,7 +480,10 @@ static int put_number(struct hc_enc_writer *w, const struct hc_enc_col *c,
 			return hc_frame_put_ids(w->fw, w->fcol++, &bin, 1, err);
 		return put_num(w, bin, err);
 	}
-	x = k == HC_ENC_LOG1P ? hc_enc_num_log1p(x) : hc_enc_num_std(c->num, x);
+	if (k == HC_ENC_LOG1P)
+		x = hc_enc_num_log1p(x);
+	else if (k == HC_ENC_STANDARDIZE)
+		x = hc_enc_num_std(c->num, x);
 	if (x == x || w->fmt == HC_ENC_FMT_HCB)
 		return put_num(w, x, err);
 	if (w->fmt == HC_ENC_FMT_LIBSVM) {
@@ -536,6 +540,7 @@ static int put_feature(struct hc_enc_writer *w, size_t j, enum hc_enc_kind k,
 	case HC_ENC_STANDARDIZE:
 	case HC_ENC_LOG1P:
 	case HC_ENC_BINS:
+	case HC_ENC_PASSTHROUGH:
 		return put_number(w, c, k, r->num[j], err);
 	default:
 		return 0;

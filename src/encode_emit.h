@@ -3,7 +3,7 @@
  * The output columns, in order: the kept columns (--keep) as given, the
  * label when the input has the target column, then per state column, per
  * encoder in the order onehot, ordinal, count, freq, target, woe, binary,
- * resbit, hash, standardize, log1p, bins:
+ * resbit, hash, standardize, log1p, bins, passthrough:
  *
  *   onehot   COL=VALUE per code 0..K-1 and COL=__other__ for code K
  *            (frame: one cat column COL of space K + 1; libsvm: one index
@@ -16,8 +16,9 @@
  *   hash     COL_hash: the ids of the column's hasher, '|' between several
  *            (frame: a cat column of the hasher's space and arity; libsvm:
  *            one index per bucket)
- *   standardize COL_std    log1p COL_log1p   (missing: an empty CSV
- *            field, no libsvm feature, NaN in a frame)
+ *   standardize COL_std    log1p COL_log1p   passthrough COL_num (the
+ *            number itself; missing: an empty CSV field, no libsvm
+ *            feature, NaN in a frame)
  *   bins     COL_qbin: the bin 0..B-1, B if missing (frame: cat, space
  *            B + 1)
  *

@@ -1,5 +1,5 @@
 /* encode_num.h - the numeric encoders of `hicard encode`: standardize,
- * log1p and quantile bins, with their fitted statistics
+ * log1p, quantile bins and passthrough, with their fitted statistics
  *
  * A column's numbers: n (fields that held a number; empty fields are
  * missing and not counted), their mean and m2, the sum of squared
@@ -25,6 +25,8 @@
  *                equal to an edge goes to the lower bin) and 0..B-1 cover
  *                every number, unseen ranges included.  A missing value
  *                gets B.
+ *   passthrough  x itself; nothing is fitted (its moments are kept, as
+ *                log1p's, so that every numeric column merges alike)
  *
  * Ownership: a struct hc_enc_num owns its sketch and edges.
  */

@@ -1,7 +1,8 @@
-/* test_encode_num.c - encode's numeric encoders: standardize, log1p and
- * quantile bins against hand-computed values, ties, merge (two halves
- * merged == the whole: moments within 1e-12, bin edges within the
- * sketch's rank error), the state's round trip and its damage checks.
+/* test_encode_num.c - encode's numeric encoders: standardize, log1p,
+ * quantile bins and passthrough against hand-computed values, ties, merge
+ * (two halves merged == the whole: moments within 1e-12, bin edges within
+ * the sketch's rank error), the state's round trip, its damage checks and
+ * which state versions may hold which encoders.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -398,6 +399,110 @@ START_TEST(observe_refuses_text)
 }
 END_TEST
 
+/* A serialised state with the given encoders on one column "x" fed the
+ * numbers 1, 2 and 4. */
+static void state_bytes(unsigned kinds, struct hc_buf *b)
+{
+	const char *names[] = {"x"};
+	const char *rows[] = {"1", "2", "4"};
+	struct hc_enc_params p = {0};
+	struct hc_err err = {0};
+	struct hc_enc_state *st = hc_enc_state_new(&p, NULL, 1, names, &kinds, NULL, &err);
+
+	ck_assert_ptr_nonnull(st);
+	for (int r = 0; r < 3; r++) {
+		size_t l = strlen(rows[r]);
+
+		ck_assert_int_eq(hc_enc_observe(st, &rows[r], &l, NAN, NULL, &err), 0);
+	}
+	ck_assert_int_eq(hc_enc_finalize(st, &err), 0);
+	hc_buf_init(b);
+	ck_assert_int_eq(hc_enc_serialize(st, b), 0);
+	hc_enc_state_free(st);
+}
+
+static struct hc_enc_state *load_v(const struct hc_buf *b, unsigned version,
+				   struct hc_err *err)
+{
+	struct hc_cursor cur;
+
+	hc_cursor_init(&cur, b->data, b->len);
+	return hc_enc_deserialize_v(&cur, version, err);
+}
+
+/* The payload of b as a version 1 or 2 file holds it: without the u32
+ * classes count L (0 here), which follows the 63 bytes of a header
+ * without a target (src/encode_state.c). */
+static void drop_classes(struct hc_buf *b)
+{
+	uint32_t L;
+
+	ck_assert_uint_gt(b->len, 67);
+	memcpy(&L, b->data + 63, 4);
+	ck_assert_uint_eq(L, 0);
+	memmove(b->data + 63, b->data + 67, b->len - 67);
+	b->len -= 4;
+}
+
+/* passthrough (version 4): its column keeps the moments like the other
+ * numeric encoders and round-trips; a file of version 3 or older that
+ * names it is corrupted (it did not exist then), as is a version 1 file
+ * naming any numeric encoder, while the same payloads without them read
+ * under the versions that had them. */
+START_TEST(state_passthrough_versions)
+{
+	const unsigned pass = HC_ENC_BIT(HC_ENC_PASSTHROUGH);
+	const unsigned std = HC_ENC_BIT(HC_ENC_STANDARDIZE);
+	struct hc_err err = {0};
+	struct hc_enc_state *st;
+	struct hc_buf b;
+
+	ck_assert_str_eq(hc_enc_kind_name(HC_ENC_PASSTHROUGH), "passthrough");
+	ck_assert(HC_ENC_NUM_KINDS & pass);
+	ck_assert(!(HC_ENC_VOCAB_KINDS & pass));
+	ck_assert_int_eq(HC_ENC_STATE_VERSION, 4);
+	state_bytes(pass | std, &b);
+	st = load_v(&b, HC_ENC_STATE_VERSION, &err);
+	ck_assert_msg(st != NULL, "%s", err.msg);
+	ck_assert_uint_eq(st->cols[0].kinds, pass | std);
+	ck_assert_uint_eq(st->cols[0].num->n, 3);
+	ck_assert_double_eq_tol(st->cols[0].num->mean, 7.0 / 3, EPS);
+	ck_assert_uint_eq(hc_strmap_count(&st->cols[0].vocab), 0);
+	hc_enc_state_free(st);
+	ck_assert_ptr_null(load_v(&b, 3, &err));
+	ck_assert_str_eq(err.msg, "corrupted encode state: column header");
+	drop_classes(&b);
+	for (unsigned v = 1; v <= 2; v++) {
+		ck_assert_ptr_null(load_v(&b, v, &err));
+		ck_assert_str_eq(err.msg, "corrupted encode state: column header");
+	}
+	hc_buf_release(&b);
+	/* passthrough alone: a column with the section and nothing else */
+	state_bytes(pass, &b);
+	st = load_v(&b, HC_ENC_STATE_VERSION, &err);
+	ck_assert_msg(st != NULL, "%s", err.msg);
+	ck_assert_ptr_nonnull(st->cols[0].num);
+	ck_assert(!st->cols[0].num->bins);
+	hc_enc_state_free(st);
+	hc_buf_release(&b);
+	/* standardize alone: versions 3 and 4 read the payload, version 2
+	 * reads it without the classes count, version 1 never had it */
+	state_bytes(std, &b);
+	for (unsigned v = 4; v >= 2; v--) {
+		if (v == 2)
+			drop_classes(&b);
+		st = load_v(&b, v, &err);
+		ck_assert_msg(st != NULL, "version %u: %s", v, err.msg);
+		ck_assert_uint_eq(st->cols[0].kinds, std);
+		ck_assert_uint_eq(st->cols[0].num->n, 3);
+		hc_enc_state_free(st);
+	}
+	ck_assert_ptr_null(load_v(&b, 1, &err));
+	ck_assert_str_eq(err.msg, "corrupted encode state: column header");
+	hc_buf_release(&b);
+}
+END_TEST
+
 /* --nbins: N for all, NAME=N for one; seeds follow the plan's. */
 START_TEST(plan_nbins)
 {
@@ -447,6 +552,7 @@ Suite *suite_encode_num(void)
 	tcase_add_test(tc, state_damage);
 	tcase_add_test(tc, observe_refuses_text);
 	tcase_add_test(tc, plan_nbins);
+	tcase_add_test(tc, state_passthrough_versions);
 	suite_add_tcase(s, tc);
 	return s;
 }
