@@ -15,8 +15,8 @@
 
 static const char *const usage[] = {
 	"hicard encode fit ENCODERS [--target COL [--classes LIST]] [--smooth A|auto] [--min-count N] [--max-categories K] [--order freq|first] [--signed-bits] [--nbins SPEC] -o STATE [FILE]",
-	"hicard encode apply --state STATE [--keep COLS] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
-	"hicard encode fit-apply ENCODERS [--target COL [--classes LIST]] [--nbins SPEC] [--folds K|--ordered] [--memory SIZE] [--save-state STATE] [--keep COLS] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
+	"hicard encode apply --state STATE [--keep COLS] [--weight COL] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
+	"hicard encode fit-apply ENCODERS [--target COL [--classes LIST]] [--nbins SPEC] [--folds K|--ordered] [--memory SIZE] [--save-state STATE] [--keep COLS] [--weight COL] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
 	"hicard encode merge -o STATE STATE...",
 	"hicard encode decode --state STATE [-o FILE] [FILE]",
 	NULL,
@@ -37,7 +37,8 @@ static const char about[] =
 	"count, freq), code K (onehot other, ordinal, bits).  Numeric columns:\n"
 	"--standardize, --log1p, --bins (quantile bins from a sketch),\n"
 	"--passthrough (the number as it is); an empty field is a missing\n"
-	"number, any other must be a number.";
+	"number, any other must be a number.  --weight carries a row weight\n"
+	"(0 to 1e38 on every row) into csv and hcb output, not into the state.";
 
 static int parse_smooth(struct encode_opts *o)
 {
@@ -121,6 +122,11 @@ static int check_mode(const struct encode_opts *o, const char *mode, int nargs)
 		return hc_cmd_usage("encode", "%s writes a state: give -o STATE", mode);
 	if ((!strcmp(mode, "fit") || !strcmp(mode, "merge") || !strcmp(mode, "decode")) && (o->format || o->keep))
 		return hc_cmd_usage("encode", "--format and --keep go with apply and fit-apply");
+	/* fit would only ignore it: its statistics are not weighted */
+	if ((!strcmp(mode, "fit") || !strcmp(mode, "merge") || !strcmp(mode, "decode")) && o->weight)
+		return hc_cmd_usage("encode", "--weight goes with apply and fit-apply (fitted statistics are not weighted)");
+	if (o->weight && o->fmt == HC_ENC_FMT_LIBSVM)
+		return hc_cmd_usage("encode", "--weight: libsvm has no place for a row weight (use --format csv or hcb)");
 	if (!strcmp(mode, "merge") ? nargs < 1 : nargs > 1)
 		return hc_cmd_usage("encode", !strcmp(mode, "merge") ? "merge needs one or more STATE files" : "one FILE at most");
 	return 0;
@@ -164,6 +170,7 @@ int cmd_encode(int argc, char **argv)
 		HC_OPT_GROUP("Applying:"),
 		HC_OPT_STR(0, "state", &o.state, "STATE", "a state written by fit, fit-apply or merge"),
 		HC_OPT_STR(0, "keep", &o.keep, "COLS", "columns to pass through, in front"),
+		HC_OPT_STR(0, "weight", &o.weight, "COL", "a row weight (0 to 1e38), written after the target (csv, hcb)"),
 		HC_OPT_STR(0, "format", &o.format, "FMT", "csv (default, dense), libsvm (sparse) or hcb (frame)"),
 		HC_OPT_GROUP("Common:"),
 		HC_OPTS_CSV(&o.c),

@@ -16,7 +16,7 @@ struct encode_opts {
 	struct hc_common c;
 	struct hc_enc_plan plan;         /* encoders, target, fitting options */
 	const char *smooth, *state, *save_state, *keep, *format, *order,
-		*hash_scheme;
+		*hash_scheme, *weight;
 	uint64_t folds, min_count, max_categories, memory, probes;
 	int ordered, signed_bits;
 	/* resolved */

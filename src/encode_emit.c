@@ -22,6 +22,7 @@ struct hc_enc_writer {
 	const struct hc_enc_state *st;
 	size_t nkeep;
 	int has_label;
+	const char *weight;          /* the weight column's name, or NULL */
 	int first;                   /* CSV: no field written in this row yet */
 	uint64_t index;              /* libsvm: features before this one */
 	size_t fcol;                 /* frame: current column */
@@ -310,6 +311,10 @@ static int write_header(struct hc_enc_writer *w, const char *const *keep,
 	    (frame ? !hc_frame_schema_add(&w->schema, st->target, HC_KIND_LABEL, 1, 0, err)
 		   : put_text(w, st->target, strlen(st->target)) != 0))
 		return frame ? -1 : fail(w, err);
+	if (w->weight &&
+	    (frame ? !hc_frame_schema_add(&w->schema, w->weight, HC_KIND_WEIGHT, 1, 0, err)
+		   : put_text(w, w->weight, strlen(w->weight)) != 0))
+		return frame ? -1 : fail(w, err);
 	for (size_t j = 0; j < st->ncols; j++)
 		for (int k = 0; k < HC_ENC_NKINDS; k++) {
 			if (!(st->cols[j].kinds & HC_ENC_BIT(k)))
@@ -328,12 +333,17 @@ struct hc_enc_writer *hc_enc_writer_open(struct hc_out *out,
 					 const struct hc_enc_state *st,
 					 size_t nkeep,
 					 const char *const *keep_names,
-					 int has_label, int argc,
-					 char *const *argv, struct hc_err *err)
+					 int has_label, const char *weight,
+					 int argc, char *const *argv,
+					 struct hc_err *err)
 {
-	struct hc_enc_writer *w = hc_calloc(1, sizeof(*w));
+	struct hc_enc_writer *w;
 
-	if (!w) {
+	if (weight && fmt == HC_ENC_FMT_LIBSVM) {
+		hc_err_set(err, HC_ERR_USAGE, "--weight: libsvm has no place for a row weight (use --format csv or hcb)");
+		return NULL;
+	}
+	if (!(w = hc_calloc(1, sizeof(*w)))) {
 		hc_err_nomem(err);
 		return NULL;
 	}
@@ -342,6 +352,7 @@ struct hc_enc_writer *hc_enc_writer_open(struct hc_out *out,
 	w->st = st;
 	w->nkeep = nkeep;
 	w->has_label = has_label && st->target;
+	w->weight = weight;
 	if (write_header(w, keep_names, argc, argv, err) != 0) {
 		hc_enc_writer_abort(w);
 		return NULL;
@@ -547,7 +558,7 @@ static int put_feature(struct hc_enc_writer *w, size_t j, enum hc_enc_kind k,
 	}
 }
 
-/* Kept fields and the label. */
+/* Kept fields, the label and the weight. */
 static int put_front(struct hc_enc_writer *w, const struct hc_enc_row *r,
 		     struct hc_err *err)
 {
@@ -571,11 +582,18 @@ static int put_front(struct hc_enc_writer *w, const struct hc_enc_row *r,
 		if (hc_frame_put_num(w->fw, w->fcol++, (float)v, err) != 0)
 			return -1;
 	}
-	if (!w->has_label)
+	if (w->has_label) {
+		if (frame && hc_frame_put_num(w->fw, w->fcol++, (float)r->y, err) != 0)
+			return -1;
+		if (!frame && (sep(w) != 0 ||
+			       (r->y == r->y && hc_enc_put_real(w->out, r->y) != 0)))
+			return fail(w, err);
+	}
+	if (!w->weight)
 		return 0;
 	if (frame)
-		return hc_frame_put_num(w->fw, w->fcol++, (float)r->y, err);
-	if (sep(w) != 0 || (r->y == r->y && hc_enc_put_real(w->out, r->y) != 0))
+		return hc_frame_put_num(w->fw, w->fcol++, (float)r->w, err);
+	if (sep(w) != 0 || hc_enc_put_real(w->out, r->w) != 0)
 		return fail(w, err);
 	return 0;
 }

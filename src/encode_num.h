@@ -65,6 +65,16 @@ struct hc_enc_num {
  * "inf" and text included). */
 int hc_enc_num_parse(const char *s, size_t len, double *x);
 
+/* Largest row weight (--weight): a frame stores weights as binary32,
+ * whose largest finite value is about 3.4e38, so every weight accepted is
+ * finite in every output format. */
+#define HC_ENC_WEIGHT_MAX 1e38
+
+/* A row weight field: 0 with *w set, -1 when it is empty, not a number,
+ * or not from 0 to HC_ENC_WEIGHT_MAX ("nan", "inf" and -0.5 included;
+ * "-0" is 0).  A weight is never missing: every row needs one. */
+int hc_enc_weight_parse(const char *s, size_t len, double *w);
+
 void hc_enc_num_init(struct hc_enc_num *u, int bins, uint32_t nbins,
 		     uint64_t seed);
 void hc_enc_num_release(struct hc_enc_num *u);
