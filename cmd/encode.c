@@ -15,8 +15,8 @@
 
 static const char *const usage[] = {
 	"hicard encode fit ENCODERS [--target COL [--classes LIST]] [--smooth A|auto] [--min-count N] [--max-categories K] [--order freq|first] [--signed-bits] [--nbins SPEC] -o STATE [FILE]",
-	"hicard encode apply --state STATE [--keep COLS] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
-	"hicard encode fit-apply ENCODERS [--target COL [--classes LIST]] [--nbins SPEC] [--folds K|--ordered] [--memory SIZE] [--save-state STATE] [--keep COLS] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
+	"hicard encode apply --state STATE [--keep COLS] [--weight COL] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
+	"hicard encode fit-apply ENCODERS [--target COL [--classes LIST]] [--nbins SPEC] [--folds K|--ordered] [--memory SIZE] [--save-state STATE] [--keep COLS] [--weight COL] [--format csv|libsvm|hcb] [-o FILE] [FILE]",
 	"hicard encode merge -o STATE STATE...",
 	"hicard encode decode --state STATE [-o FILE] [FILE]",
 	NULL,
@@ -35,8 +35,10 @@ static const char about[] =
 	"--target-encode column gets one smoothed mean per class (one-vs-rest).\n"
 	"Unseen values: the prior (target), 0 (woe,\n"
 	"count, freq), code K (onehot other, ordinal, bits).  Numeric columns:\n"
-	"--standardize, --log1p, --bins (quantile bins from a sketch); an\n"
-	"empty field is a missing number, any other must be a number.";
+	"--standardize, --log1p, --bins (quantile bins from a sketch),\n"
+	"--passthrough (the number as it is); an empty field is a missing\n"
+	"number, any other must be a number.  --weight carries a row weight\n"
+	"(0 to 1e38 on every row) into csv and hcb output, not into the state.";
 
 static int parse_smooth(struct encode_opts *o)
 {
@@ -90,7 +92,7 @@ static int check_mode(const struct encode_opts *o, const char *mode, int nargs)
 	for (int k = 0; k < HC_ENC_NKINDS; k++)
 		any |= o->plan.cols[k] != NULL;
 	if (fitting && !any)
-		return hc_cmd_usage("encode", "%s needs at least one encoder (--onehot, --ordinal, --count, --freq, --target-encode, --woe, --binary, --resbit, --hash, --standardize, --log1p, --bins)", mode);
+		return hc_cmd_usage("encode", "%s needs at least one encoder (--onehot, --ordinal, --count, --freq, --target-encode, --woe, --binary, --resbit, --hash, --standardize, --log1p, --bins, --passthrough)", mode);
 	if (!fitting && (any || o->plan.target || o->plan.classes || o->plan.nbins || o->smooth || o->min_count || o->max_categories || o->order || o->signed_bits))
 		return hc_cmd_usage("encode", "%s takes the encoders and their options from the state", mode);
 	if (fitting && o->plan.cols[HC_ENC_HASH] && !o->plan.buckets &&
@@ -120,6 +122,11 @@ static int check_mode(const struct encode_opts *o, const char *mode, int nargs)
 		return hc_cmd_usage("encode", "%s writes a state: give -o STATE", mode);
 	if ((!strcmp(mode, "fit") || !strcmp(mode, "merge") || !strcmp(mode, "decode")) && (o->format || o->keep))
 		return hc_cmd_usage("encode", "--format and --keep go with apply and fit-apply");
+	/* fit would only ignore it: its statistics are not weighted */
+	if ((!strcmp(mode, "fit") || !strcmp(mode, "merge") || !strcmp(mode, "decode")) && o->weight)
+		return hc_cmd_usage("encode", "--weight goes with apply and fit-apply (fitted statistics are not weighted)");
+	if (o->weight && o->fmt == HC_ENC_FMT_LIBSVM)
+		return hc_cmd_usage("encode", "--weight: libsvm has no place for a row weight (use --format csv or hcb)");
 	if (!strcmp(mode, "merge") ? nargs < 1 : nargs > 1)
 		return hc_cmd_usage("encode", !strcmp(mode, "merge") ? "merge needs one or more STATE files" : "one FILE at most");
 	return 0;
@@ -142,6 +149,7 @@ int cmd_encode(int argc, char **argv)
 		HC_OPT_STR(0, "standardize", &o.plan.cols[HC_ENC_STANDARDIZE], "COLS", "numbers: (x - mean) / sd"),
 		HC_OPT_STR(0, "log1p", &o.plan.cols[HC_ENC_LOG1P], "COLS", "numbers: log(1 + x), x above -1"),
 		HC_OPT_STR(0, "bins", &o.plan.cols[HC_ENC_BINS], "COLS", "numbers: quantile bin 0..N-1 (N: --nbins)"),
+		HC_OPT_STR(0, "passthrough", &o.plan.cols[HC_ENC_PASSTHROUGH], "COLS", "numbers: the number as it is (empty: missing)"),
 		HC_OPT_GROUP("Fitting:"),
 		HC_OPT_STR(0, "target", &o.plan.target, "COL", "the label column (numeric; empty = missing)"),
 		HC_OPT_STR(0, "classes", &o.plan.classes, "LIST", "the target is one of these labels (A,B,...; at most 64), or auto: one-vs-rest"),
@@ -162,6 +170,7 @@ int cmd_encode(int argc, char **argv)
 		HC_OPT_GROUP("Applying:"),
 		HC_OPT_STR(0, "state", &o.state, "STATE", "a state written by fit, fit-apply or merge"),
 		HC_OPT_STR(0, "keep", &o.keep, "COLS", "columns to pass through, in front"),
+		HC_OPT_STR(0, "weight", &o.weight, "COL", "a row weight (0 to 1e38), written after the target (csv, hcb)"),
 		HC_OPT_STR(0, "format", &o.format, "FMT", "csv (default, dense), libsvm (sparse) or hcb (frame)"),
 		HC_OPT_GROUP("Common:"),
 		HC_OPTS_CSV(&o.c),

@@ -8,15 +8,15 @@
 #include "src/encode_plan.h"
 
 #define ENCODE_STATE_MAGIC "\x89HCE\r\n\x1a\n"
-/* 2: numeric encoders; 3: multiclass targets (src/encode_state.h); a
- * version 1 or 2 state reads as 3 */
+/* 2: numeric encoders; 3: multiclass targets; 4: passthrough
+ * (src/encode_state.h); a version 1, 2 or 3 state reads as 4 */
 #define ENCODE_STATE_VERSION HC_ENC_STATE_VERSION
 
 struct encode_opts {
 	struct hc_common c;
 	struct hc_enc_plan plan;         /* encoders, target, fitting options */
 	const char *smooth, *state, *save_state, *keep, *format, *order,
-		*hash_scheme;
+		*hash_scheme, *weight;
 	uint64_t folds, min_count, max_categories, memory, probes;
 	int ordered, signed_bits;
 	/* resolved */

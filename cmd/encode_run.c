@@ -52,8 +52,9 @@ static struct hc_enc_state *read_state(const char *path, struct hc_err *err)
 			      "hicard encode state", &data, &len, err) != 0) {
 		struct hc_err e1 = {0};
 
-		/* versions 2 and 1: the payload without classes, and without
-		 * numeric encoders too (stdin cannot be read again) */
+		/* versions 3 to 1: the payload without passthrough, without
+		 * classes (2, 1), without numeric encoders (1); stdin cannot
+		 * be read again */
 		if (!path || !strcmp(path, "-"))
 			return NULL;
 		for (version = ENCODE_STATE_VERSION - 1; version >= 1; version--)
@@ -118,10 +119,14 @@ static uint64_t record_budget(const struct encode_opts *o, const char *path)
 	return file && !o->ordered ? 0 : (uint64_t)1 << 30;
 }
 
-/* Opens path, makes a state and fits it (with oof when not NULL). */
+/* Opens path, makes a state and fits it (with oof when not NULL; then
+ * with --weight, whose column's name goes to *wname, the caller's to
+ * free, for rows that are not read again; --keep and --weight are
+ * checked against the state here, before a long fit and --save-state).
+ * NULL with err set. */
 static struct hc_enc_state *fit_file(const struct encode_opts *o,
 				     const char *path, struct hc_enc_oof *oof,
-				     struct hc_err *err)
+				     char **wname, struct hc_err *err)
 {
 	struct hc_csv_opts copts;
 	struct hc_csv_reader *csv;
@@ -141,8 +146,14 @@ static struct hc_enc_state *fit_file(const struct encode_opts *o,
 	if (!(st = hc_enc_plan_state(&plan, hc_csv_colnames(csv),
 				     hc_csv_ncols(csv), err)) ||
 	    (o->plan.classes && !plan.classes && auto_classes(o, path, st, err) != 0) ||
-	    hc_enc_layout_init(&l, st, csv, NULL, 1, err) != 0)
+	    hc_enc_layout_init(&l, st, csv, oof ? o->keep : NULL, 1, err) != 0 ||
+	    (oof && hc_enc_layout_weight(&l, st, csv, o->weight, err) != 0))
 		goto done;
+	if (l.weight >= 0 &&
+	    !(*wname = hc_strdup(hc_csv_colname(csv, (size_t)l.weight)))) {
+		hc_err_nomem(err);
+		goto done;
+	}
 	if (oof && (hc_enc_oof_init(oof, st, (uint32_t)o->folds, o->ordered,
 				    o->c.seed, record_budget(o, path), err) != 0 ||
 		    (!oof->full && !o->ordered && !o->keep &&
@@ -168,7 +179,7 @@ done:
 int encode_fit(const struct encode_opts *o, const char *path,
 	       struct hc_err *err)
 {
-	struct hc_enc_state *st = fit_file(o, path, NULL, err);
+	struct hc_enc_state *st = fit_file(o, path, NULL, NULL, err);
 	int rc;
 
 	if (!st)
@@ -180,10 +191,12 @@ int encode_fit(const struct encode_opts *o, const char *path,
 
 /* ---- encoding ----------------------------------------------------------- */
 
-/* Encodes path with st (out of fold with oof) to -o or stdout. */
+/* Encodes path with st (out of fold with oof) to -o or stdout.  wname:
+ * the weight column the fit pass found, for rows it recorded or spilled
+ * (the input is not opened then). */
 static int encode_file(const struct encode_opts *o, const struct hc_enc_state *st,
 		       const char *path, const struct hc_enc_oof *oof,
-		       struct hc_err *err)
+		       const char *wname, struct hc_err *err)
 {
 	struct hc_csv_opts copts;
 	struct hc_csv_reader *csv = NULL;
@@ -192,20 +205,25 @@ static int encode_file(const struct encode_opts *o, const struct hc_enc_state *s
 	struct hc_out *out = NULL;
 	struct hc_progress prog;
 	const char **keep = NULL;
+	const char *weight = NULL;
 	int rc = -1;
 
 	if (oof && (oof->full || oof->spill)) {
 		/* recorded or spilled: the input is not read again; its
 		 * header was the fit pass's, with the target column */
 		l.target = 0;
+		weight = wname;
 	} else {
 		if (oof && (!path || !strcmp(path, "-")))
 			return hc_err_set(err, HC_ERR_DATA, "stdin: the input is over --memory and cannot be read twice: give a FILE or more --memory");
 		if (hc_common_csv_opts(&o->c, &copts, err) != 0 ||
 		    !(csv = hc_csv_open(path, &copts, err)))
 			return -1;
-		if (hc_enc_layout_init(&l, st, csv, o->keep, 0, err) != 0)
+		if (hc_enc_layout_init(&l, st, csv, o->keep, 0, err) != 0 ||
+		    hc_enc_layout_weight(&l, st, csv, o->weight, err) != 0)
 			goto done;
+		if (l.weight >= 0)
+			weight = hc_csv_colname(csv, (size_t)l.weight);
 	}
 	if (!(keep = hc_calloc(l.nkeep + 1, sizeof(*keep)))) {
 		hc_err_nomem(err);
@@ -215,7 +233,7 @@ static int encode_file(const struct encode_opts *o, const struct hc_enc_state *s
 		keep[i] = hc_csv_colname(csv, l.keep[i]);
 	if (!(out = hc_out_open(o->c.output, err)) ||
 	    !(w = hc_enc_writer_open(out, o->fmt, st, l.nkeep, keep, l.target >= 0,
-				     o->argc, o->argv, err)))
+				     weight, o->argc, o->argv, err)))
 		goto done;
 	hc_progress_start(&prog, "encode", csv ? hc_csv_bytes_total(csv) : 0, o->c.quiet);
 	if (oof && oof->full)
@@ -250,7 +268,7 @@ int encode_apply(const struct encode_opts *o, const char *path,
 
 	if (!st)
 		return -1;
-	rc = encode_file(o, st, path, NULL, err);
+	rc = encode_file(o, st, path, NULL, NULL, err);
 	hc_enc_state_free(st);
 	return rc;
 }
@@ -259,15 +277,17 @@ int encode_fit_apply(const struct encode_opts *o, const char *path,
 		     struct hc_err *err)
 {
 	struct hc_enc_oof oof = {0};
-	struct hc_enc_state *st = fit_file(o, path, &oof, err);
+	char *wname = NULL;
+	struct hc_enc_state *st = fit_file(o, path, &oof, &wname, err);
 	int rc = -1;
 
 	if (!st)
 		goto done;
 	if (o->save_state && write_state(o->save_state, st, err) != 0)
 		goto done;
-	rc = encode_file(o, st, path, &oof, err);
+	rc = encode_file(o, st, path, &oof, wname, err);
 done:
+	hc_free(wname);
 	hc_enc_oof_release(&oof);
 	hc_enc_state_free(st);
 	return rc;

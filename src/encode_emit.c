@@ -22,6 +22,7 @@ struct hc_enc_writer {
 	const struct hc_enc_state *st;
 	size_t nkeep;
 	int has_label;
+	const char *weight;          /* the weight column's name, or NULL */
 	int first;                   /* CSV: no field written in this row yet */
 	uint64_t index;              /* libsvm: features before this one */
 	size_t fcol;                 /* frame: current column */
@@ -173,7 +174,7 @@ static int fail(struct hc_enc_writer *w, struct hc_err *err)
 
 static const char *const suffix[HC_ENC_NKINDS] = {
 	"=", "_ord", "_count", "_freq", "_te", "_woe", "_bin", "_rb", "_hash",
-	"_std", "_log1p", "_qbin",
+	"_std", "_log1p", "_qbin", "_num",
 };
 
 #define OTHER_NAME "__other__"
@@ -310,6 +311,10 @@ static int write_header(struct hc_enc_writer *w, const char *const *keep,
 	    (frame ? !hc_frame_schema_add(&w->schema, st->target, HC_KIND_LABEL, 1, 0, err)
 		   : put_text(w, st->target, strlen(st->target)) != 0))
 		return frame ? -1 : fail(w, err);
+	if (w->weight &&
+	    (frame ? !hc_frame_schema_add(&w->schema, w->weight, HC_KIND_WEIGHT, 1, 0, err)
+		   : put_text(w, w->weight, strlen(w->weight)) != 0))
+		return frame ? -1 : fail(w, err);
 	for (size_t j = 0; j < st->ncols; j++)
 		for (int k = 0; k < HC_ENC_NKINDS; k++) {
 			if (!(st->cols[j].kinds & HC_ENC_BIT(k)))
@@ -328,12 +333,17 @@ struct hc_enc_writer *hc_enc_writer_open(struct hc_out *out,
 					 const struct hc_enc_state *st,
 					 size_t nkeep,
 					 const char *const *keep_names,
-					 int has_label, int argc,
-					 char *const *argv, struct hc_err *err)
+					 int has_label, const char *weight,
+					 int argc, char *const *argv,
+					 struct hc_err *err)
 {
-	struct hc_enc_writer *w = hc_calloc(1, sizeof(*w));
+	struct hc_enc_writer *w;
 
-	if (!w) {
+	if (weight && fmt == HC_ENC_FMT_LIBSVM) {
+		hc_err_set(err, HC_ERR_USAGE, "--weight: libsvm has no place for a row weight (use --format csv or hcb)");
+		return NULL;
+	}
+	if (!(w = hc_calloc(1, sizeof(*w)))) {
 		hc_err_nomem(err);
 		return NULL;
 	}
@@ -342,6 +352,7 @@ struct hc_enc_writer *hc_enc_writer_open(struct hc_out *out,
 	w->st = st;
 	w->nkeep = nkeep;
 	w->has_label = has_label && st->target;
+	w->weight = weight;
 	if (write_header(w, keep_names, argc, argv, err) != 0) {
 		hc_enc_writer_abort(w);
 		return NULL;
@@ -466,8 +477,9 @@ static int put_hash(struct hc_enc_writer *w, size_t j,
 }
 
 /* A numeric encoder's output for x (NaN: missing).  A missing
- * standardize or log1p is an empty CSV field, a left-out libsvm feature
- * and NaN in a frame; a missing bin is bin B (see encode_num.h). */
+ * standardize, log1p or passthrough is an empty CSV field, a left-out
+ * libsvm feature and NaN in a frame; a missing bin is bin B (see
+ * encode_num.h). */
 static int put_number(struct hc_enc_writer *w, const struct hc_enc_col *c,
 		      enum hc_enc_kind k, double x, struct hc_err *err)
 {
@@ -479,7 +491,10 @@ static int put_number(struct hc_enc_writer *w, const struct hc_enc_col *c,
 			return hc_frame_put_ids(w->fw, w->fcol++, &bin, 1, err);
 		return put_num(w, bin, err);
 	}
-	x = k == HC_ENC_LOG1P ? hc_enc_num_log1p(x) : hc_enc_num_std(c->num, x);
+	if (k == HC_ENC_LOG1P)
+		x = hc_enc_num_log1p(x);
+	else if (k == HC_ENC_STANDARDIZE)
+		x = hc_enc_num_std(c->num, x);
 	if (x == x || w->fmt == HC_ENC_FMT_HCB)
 		return put_num(w, x, err);
 	if (w->fmt == HC_ENC_FMT_LIBSVM) {
@@ -536,13 +551,14 @@ static int put_feature(struct hc_enc_writer *w, size_t j, enum hc_enc_kind k,
 	case HC_ENC_STANDARDIZE:
 	case HC_ENC_LOG1P:
 	case HC_ENC_BINS:
+	case HC_ENC_PASSTHROUGH:
 		return put_number(w, c, k, r->num[j], err);
 	default:
 		return 0;
 	}
 }
 
-/* Kept fields and the label. */
+/* Kept fields, the label and the weight. */
 static int put_front(struct hc_enc_writer *w, const struct hc_enc_row *r,
 		     struct hc_err *err)
 {
@@ -566,11 +582,18 @@ static int put_front(struct hc_enc_writer *w, const struct hc_enc_row *r,
 		if (hc_frame_put_num(w->fw, w->fcol++, (float)v, err) != 0)
 			return -1;
 	}
-	if (!w->has_label)
+	if (w->has_label) {
+		if (frame && hc_frame_put_num(w->fw, w->fcol++, (float)r->y, err) != 0)
+			return -1;
+		if (!frame && (sep(w) != 0 ||
+			       (r->y == r->y && hc_enc_put_real(w->out, r->y) != 0)))
+			return fail(w, err);
+	}
+	if (!w->weight)
 		return 0;
 	if (frame)
-		return hc_frame_put_num(w->fw, w->fcol++, (float)r->y, err);
-	if (sep(w) != 0 || (r->y == r->y && hc_enc_put_real(w->out, r->y) != 0))
+		return hc_frame_put_num(w->fw, w->fcol++, (float)r->w, err);
+	if (sep(w) != 0 || hc_enc_put_real(w->out, r->w) != 0)
 		return fail(w, err);
 	return 0;
 }

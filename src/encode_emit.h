@@ -1,9 +1,10 @@
 /* encode_emit.h - encoded rows out as CSV, libsvm or a binary frame
  *
  * The output columns, in order: the kept columns (--keep) as given, the
- * label when the input has the target column, then per state column, per
+ * label when the input has the target column, the row weight when there
+ * is one (--weight; named after its input column), then per state column, per
  * encoder in the order onehot, ordinal, count, freq, target, woe, binary,
- * resbit, hash, standardize, log1p, bins:
+ * resbit, hash, standardize, log1p, bins, passthrough:
  *
  *   onehot   COL=VALUE per code 0..K-1 and COL=__other__ for code K
  *            (frame: one cat column COL of space K + 1; libsvm: one index
@@ -16,17 +17,20 @@
  *   hash     COL_hash: the ids of the column's hasher, '|' between several
  *            (frame: a cat column of the hasher's space and arity; libsvm:
  *            one index per bucket)
- *   standardize COL_std    log1p COL_log1p   (missing: an empty CSV
- *            field, no libsvm feature, NaN in a frame)
+ *   standardize COL_std    log1p COL_log1p   passthrough COL_num (the
+ *            number itself; missing: an empty CSV field, no libsvm
+ *            feature, NaN in a frame)
  *   bins     COL_qbin: the bin 0..B-1, B if missing (frame: cat, space
  *            B + 1)
  *
- * Numbers, the label included, are written with 7 significant digits
- * (an empty label stays empty in CSV).  libsvm: "LABEL i:v ..."
- * with 1-based indices over the columns above (the kept columns left out),
- * zeros left out; a missing label is written 0.  Frame: the label as
- * HC_KIND_LABEL (NaN where missing), kept columns as num (their text must
- * be a number), the rest as above, each bit a num column.
+ * Numbers, the label and the weight included, are written with 7
+ * significant digits (an empty label stays empty in CSV).  libsvm: "LABEL
+ * i:v ..." with 1-based indices over the columns above (the kept columns
+ * left out), zeros left out; a missing label is written 0; libsvm has no
+ * place for a weight, so a writer with one is refused.  Frame: the label
+ * as HC_KIND_LABEL (NaN where missing), the weight as HC_KIND_WEIGHT,
+ * kept columns as num (their text must be a number), the rest as above,
+ * each bit a num column.
  */
 #ifndef HC_ENCODE_EMIT_H
 #define HC_ENCODE_EMIT_H
@@ -46,6 +50,7 @@ struct hc_enc_row {
 	const char *const *keep;
 	const size_t *keep_len;
 	double y;              /* the label (NaN: empty) */
+	double w;              /* the row weight, when the writer has one */
 	const uint32_t *ids;   /* per state column: id or HC_ENC_UNSEEN */
 	const char *const *vals; /* per state column: the value (hash); NULL:
 				    the vocabulary's key of ids[j] */
@@ -60,15 +65,18 @@ struct hc_enc_row {
 struct hc_enc_writer;
 
 /* Writes the header (CSV) or the frame preamble.  keep_names: nkeep
- * names; has_label: the input has the target column; argc/argv: recorded
- * in a frame's header.  NULL with err set. */
+ * names; has_label: the input has the target column; weight: the name of
+ * the row weight column (not copied: it must outlive the writer), or NULL
+ * for none (HC_ERR_USAGE with libsvm);
+ * argc/argv: recorded in a frame's header.  NULL with err set. */
 struct hc_enc_writer *hc_enc_writer_open(struct hc_out *out,
 					 enum hc_enc_format fmt,
 					 const struct hc_enc_state *st,
 					 size_t nkeep,
 					 const char *const *keep_names,
-					 int has_label, int argc,
-					 char *const *argv, struct hc_err *err);
+					 int has_label, const char *weight,
+					 int argc, char *const *argv,
+					 struct hc_err *err);
 /* 0, or -1 with err set (the message has no position: the caller adds it). */
 int hc_enc_writer_row(struct hc_enc_writer *w, const struct hc_enc_row *r,
 		      struct hc_err *err);

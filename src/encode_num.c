@@ -23,6 +23,15 @@ int hc_enc_num_parse(const char *s, size_t len, double *x)
 	return 0;
 }
 
+int hc_enc_weight_parse(const char *s, size_t len, double *w)
+{
+	if (len == 0 || hc_parse_double(s, len, w) != 0 ||
+	    !(*w >= 0 && *w <= HC_ENC_WEIGHT_MAX))
+		return -1;
+	*w += 0.0; /* -0 becomes 0, which a frame then stores */
+	return 0;
+}
+
 void hc_enc_num_init(struct hc_enc_num *u, int bins, uint32_t nbins,
 		     uint64_t seed)
 {

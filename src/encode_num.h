@@ -1,5 +1,5 @@
 /* encode_num.h - the numeric encoders of `hicard encode`: standardize,
- * log1p and quantile bins, with their fitted statistics
+ * log1p, quantile bins and passthrough, with their fitted statistics
  *
  * A column's numbers: n (fields that held a number; empty fields are
  * missing and not counted), their mean and m2, the sum of squared
@@ -25,6 +25,8 @@
  *                equal to an edge goes to the lower bin) and 0..B-1 cover
  *                every number, unseen ranges included.  A missing value
  *                gets B.
+ *   passthrough  x itself; nothing is fitted (its moments are kept, as
+ *                log1p's, so that every numeric column merges alike)
  *
  * Ownership: a struct hc_enc_num owns its sketch and edges.
  */
@@ -62,6 +64,16 @@ struct hc_enc_num {
  * is not a finite number of at most HC_ENC_NUM_MAX in size ("nan",
  * "inf" and text included). */
 int hc_enc_num_parse(const char *s, size_t len, double *x);
+
+/* Largest row weight (--weight): a frame stores weights as binary32,
+ * whose largest finite value is about 3.4e38, so every weight accepted is
+ * finite in every output format. */
+#define HC_ENC_WEIGHT_MAX 1e38
+
+/* A row weight field: 0 with *w set, -1 when it is empty, not a number,
+ * or not from 0 to HC_ENC_WEIGHT_MAX ("nan", "inf" and -0.5 included;
+ * "-0" is 0).  A weight is never missing: every row needs one. */
+int hc_enc_weight_parse(const char *s, size_t len, double *w);
 
 void hc_enc_num_init(struct hc_enc_num *u, int bins, uint32_t nbins,
 		     uint64_t seed);

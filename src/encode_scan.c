@@ -31,6 +31,7 @@ int hc_enc_layout_init(struct hc_enc_layout *l, const struct hc_enc_state *st,
 
 	memset(l, 0, sizeof(*l));
 	l->target = -1;
+	l->weight = -1;
 	if (!(l->col = hc_calloc(st->ncols ? st->ncols : 1, sizeof(*l->col))))
 		return hc_err_nomem(err);
 	for (size_t j = 0; j < st->ncols; j++) {
@@ -55,6 +56,30 @@ int hc_enc_layout_init(struct hc_enc_layout *l, const struct hc_enc_state *st,
 		l->nkeep = sel.n;
 		l->keep = sel.idx;
 	}
+	return 0;
+}
+
+int hc_enc_layout_weight(struct hc_enc_layout *l, const struct hc_enc_state *st,
+			 const struct hc_csv_reader *csv, const char *weight,
+			 struct hc_err *err)
+{
+	const char *const *names = hc_csv_colnames(csv);
+	long w;
+
+	l->weight = -1;
+	if (!weight)
+		return 0;
+	if ((w = hc_select_one(weight, names, hc_csv_ncols(csv), err)) < 0)
+		return -1;
+	for (size_t j = 0; j < st->ncols; j++)
+		if (l->col[j] == (size_t)w)
+			return hc_err_set(err, HC_ERR_USAGE, "column '%s' is encoded; it cannot also be the --weight column", names[w]);
+	if (l->target == w)
+		return hc_err_set(err, HC_ERR_USAGE, "column '%s' is the target; it cannot also be the --weight column", names[w]);
+	for (size_t i = 0; i < l->nkeep; i++)
+		if (l->keep[i] == (size_t)w)
+			return hc_err_set(err, HC_ERR_USAGE, "column '%s' is the --weight column; --keep cannot name it too (it is written once, after the target)", names[w]);
+	l->weight = w;
 	return 0;
 }
 
@@ -212,6 +237,7 @@ void hc_enc_oof_release(struct hc_enc_oof *o)
 	hc_free(o->te);
 	hc_free(o->woe);
 	hc_free(o->y);
+	hc_free(o->w);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -262,6 +288,8 @@ static int drop_recording(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		hc_free(o->num[j]);
 		o->num[j] = NULL;
 	}
+	hc_free(o->w);
+	o->w = NULL;
 	if (!o->ordered) {
 		hc_free(o->y);
 		o->y = NULL;
@@ -284,6 +312,7 @@ static int record_reserve(struct hc_enc_oof *o, const struct hc_enc_state *st,
 		per += recorded(o, st, j) ? sizeof(uint32_t) : 0;
 		per += o->full && st->cols[j].num ? sizeof(double) : 0;
 	}
+	per += o->full && o->weighted ? sizeof(*o->w) : 0;
 	if (o->full && (uint64_t)cap * per > o->budget) {
 		if (drop_recording(o, st, err) != 0)
 			return -1;
@@ -295,6 +324,12 @@ static int record_reserve(struct hc_enc_oof *o, const struct hc_enc_state *st,
 			return hc_err_nomem(err);
 		o->y = p;
 		hc_mem_advise_huge(o->y, cap * sizeof(*o->y));
+	}
+	/* weights only go with the rows when every row is recorded */
+	if (o->full && o->weighted) {
+		if (!(p = hc_reallocarray(o->w, cap, sizeof(*o->w))))
+			return hc_err_nomem(err);
+		o->w = p;
 	}
 	for (size_t j = 0; j < st->ncols; j++) {
 		if (!recorded(o, st, j))
@@ -401,6 +436,7 @@ struct scratch {
 	size_t *lens;
 	double *num;               /* numbers, like ids */
 	double *row_num;           /* one row's, for the writer */
+	double *w;                 /* per row: its weight (--weight) */
 };
 
 static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
@@ -431,6 +467,7 @@ static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
 	hc_free(s->woe_blk);
 	hc_free(s->fold);
 	hc_free(s->num);
+	hc_free(s->w);
 	ncols = ncols ? ncols : 1;
 	s->y = hc_mallocarray(nrows, sizeof(*s->y));
 	s->ids = hc_mallocarray(nrows, ncols * sizeof(*s->ids));
@@ -438,10 +475,11 @@ static int scratch_reserve(struct scratch *s, size_t nrows, size_t ncols,
 	s->woe_blk = hc_mallocarray(nrows, ncols * sizeof(*s->woe_blk));
 	s->fold = hc_malloc(nrows);
 	s->num = hc_mallocarray(nrows, ncols * sizeof(*s->num));
+	s->w = hc_mallocarray(nrows, sizeof(*s->w));
 	hc_free(s->tec_blk);
 	s->tec_blk = s->ncl ? hc_mallocarray(nrows, ncols * s->ncl * sizeof(double)) : NULL;
 	s->cap = s->y && s->ids && s->te_blk && s->woe_blk && s->fold && s->num &&
-		 (!s->ncl || s->tec_blk) ? nrows : 0;
+		 s->w && (!s->ncl || s->tec_blk) ? nrows : 0;
 	return s->cap ? 0 : hc_err_nomem(err);
 }
 
@@ -462,6 +500,7 @@ static void scratch_release(struct scratch *s)
 	hc_free(s->row_num);
 	hc_free(s->tec_blk);
 	hc_free(s->tec);
+	hc_free(s->w);
 }
 
 /* A multiclass target's label that is not among the classes. */
@@ -520,16 +559,18 @@ static int batch_targets(const struct hc_enc_state *st,
 	return 0;
 }
 
-/* Where the fit pass puts a batch of n rows: the targets in *y and
- * column j's ids in s->col_ids[j], straight into the recording when rows
- * are recorded (after making room), else into the scratch. */
+/* Where the fit pass puts a batch of n rows: the targets in *y, the
+ * weights in *w and column j's ids in s->col_ids[j], straight into the
+ * recording when rows are recorded (after making room), else into the
+ * scratch. */
 static int batch_dest(struct hc_enc_oof *oof, const struct hc_enc_state *st,
-		      struct scratch *s, size_t n, double **y,
+		      struct scratch *s, size_t n, double **y, double **w,
 		      struct hc_err *err)
 {
 	if (oof && record_reserve(oof, st, oof->nrows + n, err) != 0)
 		return -1;
 	*y = oof && oof->y ? oof->y + oof->nrows : s->y;
+	*w = oof && oof->w ? oof->w + oof->nrows : s->w;
 	for (size_t j = 0; j < st->ncols; j++)
 		s->col_ids[j] = oof && oof->ids[j] ? oof->ids[j] + oof->nrows
 						   : s->ids + j * s->cap;
@@ -584,6 +625,28 @@ static int batch_modulo(const struct hc_csv_reader *csv,
 	return 0;
 }
 
+/* The weights of a batch from input column col (encode_num.h:
+ * hc_enc_weight_parse); a bad one stops the pass with its place. */
+static int batch_weights(const struct hc_csv_reader *csv,
+			 const struct hc_csv_batch *b, size_t col, double *w,
+			 struct hc_err *err)
+{
+	char where[512];
+
+	for (size_t i = 0; i < b->nrows; i++) {
+		size_t f = i * b->ncols + col;
+		const char *s = b->buf + b->off[f];
+
+		if (hc_enc_weight_parse(s, b->len[f], &w[i]) == 0)
+			continue;
+		hc_csv_where(csv, b->line[i], col, where, sizeof(where));
+		if (b->len[f] == 0)
+			return hc_err_set(err, HC_ERR_DATA, "%s: no weight (an empty field): every row needs a number from 0 to 1e38", where);
+		return hc_err_set(err, HC_ERR_DATA, "%s: weight '%.40s' is not a number from 0 to 1e38", where, s);
+	}
+	return 0;
+}
+
 /* Column j's ids and numbers of a batch into s: counted into fit (the
  * fit pass) or, with fit NULL, looked up in st; UNSEEN for a column
  * without a value encoder. */
@@ -618,13 +681,14 @@ static int batch_column(struct hc_enc_state *fit, const struct hc_enc_state *st,
 
 /* A batch of the fit pass to the scratch file (encode_scan.h). */
 static int spill_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
-		       const struct scratch *s, const double *y, size_t n,
-		       struct hc_err *err)
+		       const struct scratch *s, const double *y, const double *w,
+		       size_t n, struct hc_err *err)
 {
 	uint64_t rows = n;
 
 	if (hc_spill_write(oof->spill, &rows, sizeof(rows), err) != 0 ||
-	    hc_spill_write(oof->spill, y, n * sizeof(*y), err) != 0)
+	    hc_spill_write(oof->spill, y, n * sizeof(*y), err) != 0 ||
+	    (oof->weighted && hc_spill_write(oof->spill, w, n * sizeof(*w), err) != 0))
 		return -1;
 	for (size_t j = 0; j < st->ncols; j++)
 		if (hc_spill_write(oof->spill, s->col_ids[j], n * sizeof(uint32_t), err) != 0 ||
@@ -639,8 +703,8 @@ static int spill_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
  * (in place by batch_dest): the recording grows, or, when rows are not
  * recorded, the K-fold sums (a recorded fit adds them at the end). */
 static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
-		     struct scratch *s, const double *y, size_t n, uint64_t r,
-		     struct hc_err *err)
+		     struct scratch *s, const double *y, const double *w,
+		     size_t n, uint64_t r, struct hc_err *err)
 {
 	if (oof->full || oof->ordered) {
 		for (size_t j = 0; j < st->ncols; j++)
@@ -651,7 +715,7 @@ static int oof_batch(struct hc_enc_oof *oof, const struct hc_enc_state *st,
 	}
 	if (oof->ordered || oof->full)
 		return 0;
-	if (oof->spill && spill_batch(oof, st, s, y, n, err) != 0)
+	if (oof->spill && spill_batch(oof, st, s, y, w, n, err) != 0)
 		return -1;
 	hc_fold_rows(oof->seed, r, oof->folds, n, s->fold);
 	if (class_indicators(oof, y, n, err) != 0)
@@ -743,8 +807,10 @@ int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
 	uint64_t r = 0;
 	int got, rc = -1;
 
+	if (oof)
+		oof->weighted = l->weight >= 0;
 	while ((got = hc_csv_next_batch(csv, &b, err)) == 1) {
-		double *y;
+		double *y, *w;
 
 		if (scratch_reserve(&s, b->nrows, st->ncols, st->nclasses, err) != 0)
 			goto done;
@@ -754,15 +820,17 @@ int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
 		if (oof && r == 0 && hc_csv_bytes_total(csv) &&
 		    record_reserve(oof, st, estimate_rows(csv, b->nrows), err) != 0)
 			goto done;
-		if (batch_dest(oof, st, &s, b->nrows, &y, err) != 0 ||
+		if (batch_dest(oof, st, &s, b->nrows, &y, &w, err) != 0 ||
 		    batch_targets(st, csv, b, l->target, y, err) != 0 ||
+		    (l->weight >= 0 &&
+		     batch_weights(csv, b, (size_t)l->weight, w, err) != 0) ||
 		    hc_enc_observe_targets(st, y, b->nrows, err) != 0)
 			goto done;
 		for (size_t j = 0; j < st->ncols; j++)
 			if (batch_column(st, st, csv, b, l, j, &s, s.col_ids[j], y,
 					 err) != 0)
 				goto done;
-		if (oof && oof_batch(oof, st, &s, y, b->nrows, r, err) != 0)
+		if (oof && oof_batch(oof, st, &s, y, w, b->nrows, r, err) != 0)
 			goto done;
 		r += b->nrows;
 		if (prog)
@@ -892,7 +960,9 @@ int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
 			goto done;
 		er.vals = s.vals;
 		er.lens = s.lens;
-		if (batch_targets(st, csv, b, l->target, s.y, err) != 0)
+		if (batch_targets(st, csv, b, l->target, s.y, err) != 0 ||
+		    (l->weight >= 0 &&
+		     batch_weights(csv, b, (size_t)l->weight, s.w, err) != 0))
 			goto done;
 		for (size_t j = 0; j < st->ncols; j++) {
 			if (batch_column(NULL, st, csv, b, l, j, &s, s.ids + j * s.cap,
@@ -917,6 +987,7 @@ int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
 				s.lens[j] = b->len[f];
 			}
 			er.y = s.y[i];
+			er.w = l->weight >= 0 ? s.w[i] : NAN;
 			if (put_row(st, oof, i, &s, &er, w, err) != 0) {
 				if (err->kind == HC_ERR_DATA)
 					hc_err_prefix(err, "%s:%llu", hc_csv_name(csv),
@@ -944,11 +1015,13 @@ done:
 
 /* Encodes a block of n recorded or spilled rows starting at row r0:
  * colids[j] and num[j] (NULL for a column without numbers) hold column
- * j's value ids and numbers for the block, y its targets (NULL if none). */
+ * j's value ids and numbers for the block, y its targets and wt its
+ * weights (NULL if none). */
 static int put_block(const struct hc_enc_state *st, const struct hc_enc_oof *oof,
 		     const uint32_t **colids, const double *const *num,
-		     const double *y, size_t n, uint64_t r0, struct scratch *s,
-		     struct hc_enc_writer *w, struct hc_err *err)
+		     const double *y, const double *wt, size_t n, uint64_t r0,
+		     struct scratch *s, struct hc_enc_writer *w,
+		     struct hc_err *err)
 {
 	struct hc_enc_row er = {0};
 
@@ -960,6 +1033,7 @@ static int put_block(const struct hc_enc_state *st, const struct hc_enc_oof *oof
 			s->row_num[j] = num[j] ? num[j][i] : NAN;
 		}
 		er.y = y ? y[i] : NAN;
+		er.w = wt ? wt[i] : NAN;
 		if (put_row(st, oof, i, s, &er, w, err) != 0)
 			return -1;
 	}
@@ -989,7 +1063,7 @@ int hc_enc_apply_recorded(const struct hc_enc_state *st,
 			num[j] = oof->num[j] ? oof->num[j] + r0 : NULL;
 		}
 		if (put_block(st, oof, colids, num, oof->y ? oof->y + r0 : NULL,
-			      n, r0, &s, w, err) != 0)
+			      oof->w ? oof->w + r0 : NULL, n, r0, &s, w, err) != 0)
 			goto done;
 	}
 	rc = 0;
@@ -1022,7 +1096,9 @@ int hc_enc_apply_spilled(const struct hc_enc_state *st,
 			goto done;
 		}
 		if (scratch_reserve(&s, n, st->ncols, st->nclasses, err) != 0 ||
-		    hc_spill_read(oof->spill, s.y, n * sizeof(*s.y), err) != 0)
+		    hc_spill_read(oof->spill, s.y, n * sizeof(*s.y), err) != 0 ||
+		    (oof->weighted &&
+		     hc_spill_read(oof->spill, s.w, n * sizeof(*s.w), err) != 0))
 			goto done;
 		for (size_t j = 0; j < st->ncols; j++) {
 			uint32_t *ids = s.ids + j * s.cap;
@@ -1034,7 +1110,8 @@ int hc_enc_apply_spilled(const struct hc_enc_state *st,
 						     n * sizeof(double), err) != 0))
 				goto done;
 		}
-		if (put_block(st, oof, colids, num, s.y, n, r0, &s, w, err) != 0)
+		if (put_block(st, oof, colids, num, s.y, oof->weighted ? s.w : NULL,
+			      n, r0, &s, w, err) != 0)
 			goto done;
 	}
 	rc = 0;

@@ -27,14 +27,24 @@ struct hc_enc_layout {
 	long target;   /* input column of the target, or -1 */
 	size_t nkeep;
 	size_t *keep;  /* input columns passed through */
+	long weight;   /* input column of the row weight, or -1 */
 };
 
 /* Finds the state's columns (by name) in csv.  need_target: a missing
  * target column is an error (fitting).  keep: a -s style list, or NULL.
- * 0, or -1 with err set. */
+ * No weight column (hc_enc_layout_weight sets one).  0, or -1 with err
+ * set. */
 int hc_enc_layout_init(struct hc_enc_layout *l, const struct hc_enc_state *st,
 		       const struct hc_csv_reader *csv, const char *keep,
 		       int need_target, struct hc_err *err);
+/* The row weight column (weight: a name or 1-based index as for -s; NULL:
+ * none) into l->weight, after hc_enc_layout_init.  A column that the
+ * state encodes, the target or a kept column cannot also be the weight
+ * (HC_ERR_USAGE: it would be written twice, or weigh the rows by their
+ * own feature or label without saying so).  0, or -1 with err set. */
+int hc_enc_layout_weight(struct hc_enc_layout *l, const struct hc_enc_state *st,
+			 const struct hc_csv_reader *csv, const char *weight,
+			 struct hc_err *err);
 void hc_enc_layout_release(struct hc_enc_layout *l);
 
 /* Out-of-fold encoding of the training rows (fit-apply).
@@ -57,6 +67,9 @@ struct hc_enc_oof {
 	uint64_t budget;         /* bytes for recorded rows */
 	uint32_t **ids;          /* per state column, per row; NULL: not kept */
 	double *y;               /* per row, when recording with a target */
+	int weighted;            /* the fit's layout has a weight column (set
+				    by hc_enc_fit) */
+	double *w;               /* per row, when recording with a weight */
 	double **num;            /* per numeric state column, per row, when
 				    recording (8 bytes a row) */
 	size_t nrows, cap;
@@ -71,8 +84,9 @@ struct hc_enc_oof {
 	double *yk;              /* scratch: the classes' indicators */
 	size_t ykcap;
 	/* K-fold without recording, hc_enc_oof_spill: the fit pass writes
-	 * each batch's row count, targets, value ids (per column) and
-	 * numbers (per numeric column) to a scratch file, and the encoding
+	 * each batch's row count, targets, weights (when weighted), value ids
+	 * (per column) and numbers (per numeric column) to a scratch file,
+	 * and the encoding
 	 * pass reads them back instead of parsing and looking up the input
 	 * again (36 bytes a row for 7 target-encoded columns, on disk) */
 	struct hc_spill *spill;
@@ -106,13 +120,16 @@ int hc_enc_auto_classes(struct hc_enc_state *st, struct hc_csv_reader *csv,
  * bins without a number.  Numeric encoders' fields: empty is missing;
  * anything else must be a finite number of at most 1e100 in size (and
  * above -1 for log1p), or the pass stops with the field's position; apply
- * checks the same.  0, or -1 with err set. */
+ * checks the same.  With a weight column in l (fit-apply), every row's
+ * weight is checked (hc_enc_weight_parse) and recorded or spilled with
+ * the row.  0, or -1 with err set. */
 int hc_enc_fit(struct hc_enc_state *st, struct hc_csv_reader *csv,
 	       const struct hc_enc_layout *l, struct hc_enc_oof *oof,
 	       struct hc_progress *prog, struct hc_err *err);
 
 /* Encodes every row of csv to w: in sample, or with oof (the same input
- * as the fit pass) out of fold.  0, or -1 with err set. */
+ * as the fit pass) out of fold; with a weight column in l, each row with
+ * its weight (checked as by hc_enc_fit).  0, or -1 with err set. */
 int hc_enc_apply(const struct hc_enc_state *st, struct hc_csv_reader *csv,
 		 const struct hc_enc_layout *l, const struct hc_enc_oof *oof,
 		 struct hc_enc_writer *w, struct hc_progress *prog,

@@ -27,7 +27,11 @@
  * Version 2 added the numeric encoders (encoder bits 9-11 and their
  * section); a version 1 file is a version 2 file without them.  Version 3
  * added the classes of a multiclass target; a version 2 file is a version
- * 3 file without the classes block (L = 0).
+ * 3 file without the classes block (L = 0).  Version 4 added passthrough
+ * (encoder bit 12, a numeric encoder with the same section: the moments
+ * are kept, unused, so that its columns merge like the others); a version
+ * 3 file is a version 4 file without bit 12.  An older file with a bit
+ * its version did not have is corrupted (it would be misread).
  *
  * Values are stored in id (first-seen) order with their code, so loading
  * needs no sort: a 10M-value vocabulary loads at the speed of interning.
@@ -45,7 +49,7 @@
 
 static const char *const kind_names[HC_ENC_NKINDS] = {
 	"onehot", "ordinal", "count", "freq", "target", "woe", "binary", "resbit",
-	"hash", "standardize", "log1p", "bins",
+	"hash", "standardize", "log1p", "bins", "passthrough",
 };
 
 const char *hc_enc_kind_name(enum hc_enc_kind k)
@@ -898,8 +902,18 @@ static int get_hash(struct hc_enc_col *c, struct hc_cursor *cur,
 	return 0;
 }
 
+/* The encoder bits a state file of this version may hold. */
+static unsigned version_kinds(unsigned version)
+{
+	if (version < 2)
+		return HC_ENC_BIT(HC_ENC_STANDARDIZE) - 1;
+	if (version < 4)
+		return HC_ENC_BIT(HC_ENC_PASSTHROUGH) - 1;
+	return HC_ENC_BIT(HC_ENC_NKINDS) - 1;
+}
+
 static int get_col(const struct hc_enc_state *st, struct hc_enc_col *c,
-		   struct hc_cursor *cur,
+		   struct hc_cursor *cur, unsigned version,
 		   struct hc_err *err)
 {
 	const char *name;
@@ -924,7 +938,7 @@ static int get_col(const struct hc_enc_state *st, struct hc_enc_col *c,
 	if ((c->kinds & HC_ENC_BIT(HC_ENC_WOE)) &&
 	    (st->target_nonbinary || st->p.smooth == 0 || st->nclasses))
 		return corrupt(err, "woe settings");
-	if (c->kinds == 0 || c->kinds >= HC_ENC_BIT(HC_ENC_NKINDS) ||
+	if (c->kinds == 0 || (c->kinds & ~version_kinds(version)) ||
 	    n > HC_STRMAP_MAX_KEYS || n > hc_cursor_left(cur) / 16 ||
 	    c->ncodes > n)
 		return corrupt(err, "column header");
@@ -1003,7 +1017,7 @@ struct hc_enc_state *hc_enc_deserialize_v(struct hc_cursor *cur,
 	for (size_t j = 0; j < ncols; j++) {
 		st->ncols++;
 		hc_strmap_init(&st->cols[j].vocab);
-		if (get_col(st, &st->cols[j], cur, err) != 0)
+		if (get_col(st, &st->cols[j], cur, version, err) != 0)
 			goto fail;
 		if ((st->cols[j].kinds & HC_ENC_TARGET_KINDS) && !st->target) {
 			corrupt(err, "a target encoder without a target");

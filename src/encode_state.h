@@ -42,6 +42,7 @@ enum hc_enc_kind {
 	HC_ENC_STANDARDIZE, /* numeric: src/encode_num.h */
 	HC_ENC_LOG1P,
 	HC_ENC_BINS,
+	HC_ENC_PASSTHROUGH, /* numeric: the number itself (state version 4) */
 	HC_ENC_NKINDS
 };
 
@@ -53,7 +54,7 @@ enum hc_enc_kind {
 /* Encoders of numbers (no vocabulary), and those of values. */
 #define HC_ENC_NUM_KINDS                                                      \
 	(HC_ENC_BIT(HC_ENC_STANDARDIZE) | HC_ENC_BIT(HC_ENC_LOG1P) |          \
-	 HC_ENC_BIT(HC_ENC_BINS))
+	 HC_ENC_BIT(HC_ENC_BINS) | HC_ENC_BIT(HC_ENC_PASSTHROUGH))
 #define HC_ENC_VOCAB_KINDS                                                    \
 	((HC_ENC_BIT(HC_ENC_NKINDS) - 1) & ~HC_ENC_NUM_KINDS)
 
@@ -228,8 +229,9 @@ double hc_enc_te_class(const struct hc_enc_state *st,
 int hc_enc_serialize(const struct hc_enc_state *st, struct hc_buf *b);
 /* Reads a payload back (finalized).  NULL with err set ("corrupted
  * encode state: ...").  _v reads the payload of a file of an older
- * version (1, 2: no classes; the plain form reads the current one). */
-#define HC_ENC_STATE_VERSION 3
+ * version (1: no numeric encoders; 1, 2: no classes; 1 to 3: no
+ * passthrough; the plain form reads the current one). */
+#define HC_ENC_STATE_VERSION 4
 struct hc_enc_state *hc_enc_deserialize(struct hc_cursor *cur,
 					struct hc_err *err);
 struct hc_enc_state *hc_enc_deserialize_v(struct hc_cursor *cur,

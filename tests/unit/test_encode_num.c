@@ -1,17 +1,23 @@
-/* test_encode_num.c - encode's numeric encoders: standardize, log1p and
- * quantile bins against hand-computed values, ties, merge (two halves
- * merged == the whole: moments within 1e-12, bin edges within the
- * sketch's rank error), the state's round trip and its damage checks.
+/* test_encode_num.c - encode's numeric encoders: standardize, log1p,
+ * quantile bins and passthrough against hand-computed values, ties, merge
+ * (two halves merged == the whole: moments within 1e-12, bin edges within
+ * the sketch's rank error), the state's round trip, its damage checks,
+ * which state versions may hold which encoders, and row weights (--weight:
+ * the field's bounds, the column's roles, the row written after the
+ * target).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "lib/buf.h"
 #include "lib/mem.h"
+#include "src/encode_emit.h"
 #include "src/encode_num.h"
 #include "src/encode_plan.h"
+#include "src/encode_scan.h"
 #include "src/encode_state.h"
 #include "src/quantile.h"
 #include "suites.h"
@@ -398,6 +404,203 @@ START_TEST(observe_refuses_text)
 }
 END_TEST
 
+/* A serialised state with the given encoders on one column "x" fed the
+ * numbers 1, 2 and 4. */
+static void state_bytes(unsigned kinds, struct hc_buf *b)
+{
+	const char *names[] = {"x"};
+	const char *rows[] = {"1", "2", "4"};
+	struct hc_enc_params p = {0};
+	struct hc_err err = {0};
+	struct hc_enc_state *st = hc_enc_state_new(&p, NULL, 1, names, &kinds, NULL, &err);
+
+	ck_assert_ptr_nonnull(st);
+	for (int r = 0; r < 3; r++) {
+		size_t l = strlen(rows[r]);
+
+		ck_assert_int_eq(hc_enc_observe(st, &rows[r], &l, NAN, NULL, &err), 0);
+	}
+	ck_assert_int_eq(hc_enc_finalize(st, &err), 0);
+	hc_buf_init(b);
+	ck_assert_int_eq(hc_enc_serialize(st, b), 0);
+	hc_enc_state_free(st);
+}
+
+static struct hc_enc_state *load_v(const struct hc_buf *b, unsigned version,
+				   struct hc_err *err)
+{
+	struct hc_cursor cur;
+
+	hc_cursor_init(&cur, b->data, b->len);
+	return hc_enc_deserialize_v(&cur, version, err);
+}
+
+/* The payload of b as a version 1 or 2 file holds it: without the u32
+ * classes count L (0 here), which follows the 63 bytes of a header
+ * without a target (src/encode_state.c). */
+static void drop_classes(struct hc_buf *b)
+{
+	uint32_t L;
+
+	ck_assert_uint_gt(b->len, 67);
+	memcpy(&L, b->data + 63, 4);
+	ck_assert_uint_eq(L, 0);
+	memmove(b->data + 63, b->data + 67, b->len - 67);
+	b->len -= 4;
+}
+
+/* passthrough (version 4): its column keeps the moments like the other
+ * numeric encoders and round-trips; a file of version 3 or older that
+ * names it is corrupted (it did not exist then), as is a version 1 file
+ * naming any numeric encoder, while the same payloads without them read
+ * under the versions that had them. */
+START_TEST(state_passthrough_versions)
+{
+	const unsigned pass = HC_ENC_BIT(HC_ENC_PASSTHROUGH);
+	const unsigned std = HC_ENC_BIT(HC_ENC_STANDARDIZE);
+	struct hc_err err = {0};
+	struct hc_enc_state *st;
+	struct hc_buf b;
+
+	ck_assert_str_eq(hc_enc_kind_name(HC_ENC_PASSTHROUGH), "passthrough");
+	ck_assert(HC_ENC_NUM_KINDS & pass);
+	ck_assert(!(HC_ENC_VOCAB_KINDS & pass));
+	ck_assert_int_eq(HC_ENC_STATE_VERSION, 4);
+	state_bytes(pass | std, &b);
+	st = load_v(&b, HC_ENC_STATE_VERSION, &err);
+	ck_assert_msg(st != NULL, "%s", err.msg);
+	ck_assert_uint_eq(st->cols[0].kinds, pass | std);
+	ck_assert_uint_eq(st->cols[0].num->n, 3);
+	ck_assert_double_eq_tol(st->cols[0].num->mean, 7.0 / 3, EPS);
+	ck_assert_uint_eq(hc_strmap_count(&st->cols[0].vocab), 0);
+	hc_enc_state_free(st);
+	ck_assert_ptr_null(load_v(&b, 3, &err));
+	ck_assert_str_eq(err.msg, "corrupted encode state: column header");
+	drop_classes(&b);
+	for (unsigned v = 1; v <= 2; v++) {
+		ck_assert_ptr_null(load_v(&b, v, &err));
+		ck_assert_str_eq(err.msg, "corrupted encode state: column header");
+	}
+	hc_buf_release(&b);
+	/* passthrough alone: a column with the section and nothing else */
+	state_bytes(pass, &b);
+	st = load_v(&b, HC_ENC_STATE_VERSION, &err);
+	ck_assert_msg(st != NULL, "%s", err.msg);
+	ck_assert_ptr_nonnull(st->cols[0].num);
+	ck_assert(!st->cols[0].num->bins);
+	hc_enc_state_free(st);
+	hc_buf_release(&b);
+	/* standardize alone: versions 3 and 4 read the payload, version 2
+	 * reads it without the classes count, version 1 never had it */
+	state_bytes(std, &b);
+	for (unsigned v = 4; v >= 2; v--) {
+		if (v == 2)
+			drop_classes(&b);
+		st = load_v(&b, v, &err);
+		ck_assert_msg(st != NULL, "version %u: %s", v, err.msg);
+		ck_assert_uint_eq(st->cols[0].kinds, std);
+		ck_assert_uint_eq(st->cols[0].num->n, 3);
+		hc_enc_state_free(st);
+	}
+	ck_assert_ptr_null(load_v(&b, 1, &err));
+	ck_assert_str_eq(err.msg, "corrupted encode state: column header");
+	hc_buf_release(&b);
+}
+END_TEST
+
+/* Row weights: a number from 0 to 1e38, never missing; -0 is 0. */
+START_TEST(weight_fields)
+{
+	static const char *const bad[] = {
+		"", "abc", "nan", "NaN", "-1", "-1e-300", "inf", "-inf", "1e39",
+		"1e400", " 1", "1 ",
+	};
+	double w;
+
+	ck_assert_int_eq(hc_enc_weight_parse("1", 1, &w), 0);
+	ck_assert_double_eq(w, 1);
+	ck_assert_int_eq(hc_enc_weight_parse("0.25", 4, &w), 0);
+	ck_assert_double_eq(w, 0.25);
+	ck_assert_int_eq(hc_enc_weight_parse("1e38", 4, &w), 0);
+	ck_assert_double_eq(w, 1e38);
+	ck_assert(isfinite((float)w)); /* what a frame stores */
+	ck_assert_int_eq(hc_enc_weight_parse("-0", 2, &w), 0);
+	ck_assert(w == 0 && !signbit(w));
+	ck_assert_int_eq(hc_enc_weight_parse("2x", 1, &w), 0); /* only len bytes */
+	ck_assert_double_eq(w, 2);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(hc_enc_weight_parse(bad[i], strlen(bad[i]), &w) == -1,
+			      "'%s' taken as a weight", bad[i]);
+}
+END_TEST
+
+/* The weight column's roles (not encoded, not the target, not kept:
+ * usage errors), then apply writing it after the target, as a number. */
+START_TEST(weight_layout_and_rows)
+{
+	char *csv_path = th_tmp_str("id,x,y,w\n1,a,1,2\n2,b,0,-0\n3,a,1,1e38\n");
+	char *dir = th_tmp_dir(), *out_path = th_path_join(dir, "o");
+	const char *names[] = {"x"};
+	const unsigned kinds[] = {HC_ENC_BIT(HC_ENC_COUNT)};
+	static const struct { const char *weight, *keep, *msg; } roles[] = {
+		{"x", NULL, "column 'x' is encoded; it cannot also be the --weight column"},
+		{"y", NULL, "column 'y' is the target; it cannot also be the --weight column"},
+		{"4", "id,w", "column 'w' is the --weight column; --keep cannot name it too (it is written once, after the target)"},
+	};
+	struct hc_csv_opts copts = {.delim = ','};
+	struct hc_enc_params p = {0};
+	struct hc_err err = {0};
+	struct hc_enc_state *st = hc_enc_state_new(&p, "y", 1, names, kinds, NULL, &err);
+	struct hc_csv_reader *csv;
+	struct hc_enc_layout l;
+	struct hc_enc_writer *w;
+	struct hc_out *out;
+	const char *keep[] = {"id"};
+	char *text;
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(csv = hc_csv_open(csv_path, &copts, &err));
+	ck_assert_int_eq(hc_enc_layout_init(&l, st, csv, NULL, 1, &err), 0);
+	ck_assert_int_eq(l.weight, -1);
+	ck_assert_int_eq(hc_enc_fit(st, csv, &l, NULL, NULL, &err), 0);
+	hc_enc_layout_release(&l);
+	hc_csv_close(csv);
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		ck_assert_ptr_nonnull(csv = hc_csv_open(csv_path, &copts, &err));
+		ck_assert_int_eq(hc_enc_layout_init(&l, st, csv, roles[i].keep, 0, &err), 0);
+		ck_assert_int_eq(hc_enc_layout_weight(&l, st, csv, roles[i].weight, &err), -1);
+		ck_assert_int_eq(err.kind, HC_ERR_USAGE);
+		ck_assert_str_eq(err.msg, roles[i].msg);
+		ck_assert_int_eq(l.weight, -1);
+		hc_enc_layout_release(&l);
+		hc_csv_close(csv);
+	}
+	ck_assert_ptr_nonnull(csv = hc_csv_open(csv_path, &copts, &err));
+	ck_assert_int_eq(hc_enc_layout_init(&l, st, csv, "id", 0, &err), 0);
+	ck_assert_int_eq(hc_enc_layout_weight(&l, st, csv, "w", &err), 0);
+	ck_assert_int_eq(l.weight, 3);
+	ck_assert_ptr_nonnull(out = hc_out_open(out_path, &err));
+	/* libsvm has no place for it */
+	ck_assert_ptr_null(hc_enc_writer_open(out, HC_ENC_FMT_LIBSVM, st, 0, NULL, 1, "w", 0, NULL, &err));
+	ck_assert_int_eq(err.kind, HC_ERR_USAGE);
+	ck_assert_ptr_nonnull(w = hc_enc_writer_open(out, HC_ENC_FMT_CSV, st, 1, keep, 1, "w", 0, NULL, &err));
+	ck_assert_int_eq(hc_enc_apply(st, csv, &l, NULL, w, NULL, &err), 0);
+	ck_assert_int_eq(hc_enc_writer_close(w, &err), 0);
+	ck_assert_int_eq(hc_out_close(out, &err), 0);
+	text = th_read_file(out_path, NULL);
+	ck_assert_str_eq(text, "id,y,w,x_count\n1,1,2,2\n2,0,0,1\n3,1,1e+38,2\n");
+	free(text);
+	hc_enc_layout_release(&l);
+	hc_csv_close(csv);
+	hc_enc_state_free(st);
+	th_rm_dir(dir);
+	unlink(csv_path);
+	free(csv_path);
+	free(dir);
+	free(out_path);
+}
+END_TEST
+
 /* --nbins: N for all, NAME=N for one; seeds follow the plan's. */
 START_TEST(plan_nbins)
 {
@@ -447,6 +650,9 @@ Suite *suite_encode_num(void)
 	tcase_add_test(tc, state_damage);
 	tcase_add_test(tc, observe_refuses_text);
 	tcase_add_test(tc, plan_nbins);
+	tcase_add_test(tc, state_passthrough_versions);
+	tcase_add_test(tc, weight_fields);
+	tcase_add_test(tc, weight_layout_and_rows);
 	suite_add_tcase(s, tc);
 	return s;
 }
