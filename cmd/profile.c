@@ -306,8 +306,9 @@ static ssize_t read_payload(struct hc_in *in, unsigned char **d, uint64_t l,
 static int read_state(struct hc_in *in, unsigned idx, unsigned char **data,
 		      size_t *len, struct hc_err *err)
 {
-	uint64_t start = in->pos, l;
+	uint64_t start = in->pos, l, left;
 	unsigned char pre[20], tail[4], *d = NULL;
+	int past;
 	struct hc_cursor c;
 	uint32_t v, crc;
 	ssize_t n = hc_in_read_full(in, pre, sizeof(pre), err);
@@ -338,10 +339,14 @@ static int read_state(struct hc_in *in, unsigned idx, unsigned char **data,
 			 v, STATE_VERSION);
 		return state_error(err, in, idx, start, what);
 	}
-	if (l > HC_STATE_MAX || (in->size && start + l + 24 > in->size))
+	/* A regular file's size bounds the length: a state it cannot hold
+	 * was cut short. */
+	left = in->size > start ? in->size - start : 0;
+	past = in->size && (left < 24 || l > left - 24);
+	if (l > HC_STATE_MAX || past)
 		return state_error(err, in, idx, start,
-				   in->size && l <= HC_STATE_MAX ? "truncated"
-				   : "length does not match the file (corrupted file)");
+				   past ? "truncated"
+					: "length does not match the file (corrupted file)");
 	n = read_payload(in, &d, l, err);
 	if (n == -2) {
 		hc_free(d);
