@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
-#include "lib/crc32c.h"
 #include "lib/csv_read.h"
 #include "lib/in.h"
 #include "lib/mem.h"
@@ -250,127 +249,8 @@ done:
 /* ---- merging saved states --------------------------------------------- */
 
 /* An input of --merge holds one state or several written one after the
- * other (`cat a.st b.st`, the states of many jobs on one stream): each is
- * a complete lib/statefile.h container (magic, version, payload length,
- * payload, CRC-32C), so the length finds the end of one and the magic must
- * begin the next.  Each is checked (its length against what the input
- * holds, its checksum) and decoded before the next is read, so one state's
- * bytes are held at a time.  hc_statefile_read reads a file of exactly one
- * container; this reads them in turn from one hc_in. */
-
-#define STATE_PIPE_STEP ((size_t)1 << 20)
-
-/* Sets err for state number idx (0-based) of in, which began at byte
- * start: the first is named by the input alone, as a file of one state. */
-static int state_error(struct hc_err *err, const struct hc_in *in,
-		       unsigned idx, uint64_t start, const char *what)
-{
-	if (idx == 0)
-		return hc_err_set(err, HC_ERR_DATA, "%s: %s", in->name, what);
-	return hc_err_set(err, HC_ERR_DATA, "%s: state %u (from byte %llu): %s",
-			  in->name, idx + 1, (unsigned long long)start, what);
-}
-
-/* Reads l payload bytes into *d.  From a pipe the length is only a claim:
- * the buffer grows as bytes arrive (from STATE_PIPE_STEP, doubling), so a
- * damaged length cannot make a short input allocate gigabytes.  Returns
- * the count read (fewer than l only at end of input), -1 on a read error
- * (err set), -2 when out of memory. */
-static ssize_t read_payload(struct hc_in *in, unsigned char **d, uint64_t l,
-			    struct hc_err *err)
-{
-	size_t cap = in->size || l < STATE_PIPE_STEP ? (size_t)l : STATE_PIPE_STEP;
-	size_t got = 0;
-
-	if (!(*d = hc_malloc(cap ? cap : 1)))
-		return -2;
-	for (;;) {
-		unsigned char *bigger;
-		ssize_t n = hc_in_read_full(in, *d + got, cap - got, err);
-
-		if (n < 0)
-			return -1;
-		got += (size_t)n;
-		if (got < cap || got == l)
-			return (ssize_t)got;
-		cap = l - cap < cap ? (size_t)l : cap * 2;
-		if (!(bigger = hc_realloc(*d, cap)))
-			return -2;
-		*d = bigger;
-	}
-}
-
-/* Reads state number idx of in into *data (hc_free) and *len.  1 when a
- * state was read, 0 at the end of the input after at least one, -1 with
- * err set. */
-static int read_state(struct hc_in *in, unsigned idx, unsigned char **data,
-		      size_t *len, struct hc_err *err)
-{
-	uint64_t start = in->pos, l, left;
-	unsigned char pre[20], tail[4], *d = NULL;
-	int past;
-	struct hc_cursor c;
-	uint32_t v, crc;
-	ssize_t n = hc_in_read_full(in, pre, sizeof(pre), err);
-
-	if (n < 0)
-		return -1;
-	if (n == 0 && idx > 0)
-		return 0;
-	if (n < 8 || memcmp(pre, STATE_MAGIC, 8) != 0) {
-		/* After a state: the start of another cut short, or bytes
-		 * that do not begin one. */
-		if (idx > 0 && n < 8 && memcmp(pre, STATE_MAGIC, (size_t)n) == 0)
-			return state_error(err, in, idx, start, "truncated");
-		if (idx > 0)
-			return hc_err_set(err, HC_ERR_DATA, "%s: %s", in->name,
-					  in->size ? "length does not match the file (corrupted file)"
-						   : "data after the end (corrupted file)");
-		return hc_err_set(err, HC_ERR_DATA,
-				  "%s: not a hicard profile state file", in->name);
-	}
-	hc_cursor_init(&c, pre + 8, (size_t)n - 8);
-	if (hc_get_u32(&c, &v) != 0 || hc_get_u64(&c, &l) != 0)
-		return state_error(err, in, idx, start, "truncated");
-	if (v != STATE_VERSION) {
-		char what[96];
-		snprintf(what, sizeof(what),
-			 "hicard profile state version %u is not supported (this hicard reads version %u)",
-			 v, STATE_VERSION);
-		return state_error(err, in, idx, start, what);
-	}
-	/* A regular file's size bounds the length: a state it cannot hold
-	 * was cut short. */
-	left = in->size > start ? in->size - start : 0;
-	past = in->size && (left < 24 || l > left - 24);
-	if (l > HC_STATE_MAX || past)
-		return state_error(err, in, idx, start,
-				   past ? "truncated"
-					: "length does not match the file (corrupted file)");
-	n = read_payload(in, &d, l, err);
-	if (n == -2) {
-		hc_free(d);
-		return hc_err_nomem(err);
-	}
-	if (n >= 0 && (uint64_t)n == l)
-		n = hc_in_read_full(in, tail, sizeof(tail), err);
-	else if (n >= 0)
-		n = 0;
-	if (n != (ssize_t)sizeof(tail)) {
-		hc_free(d);
-		return n < 0 ? -1 : state_error(err, in, idx, start, "truncated");
-	}
-	crc = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 |
-	      (uint32_t)tail[2] << 16 | (uint32_t)tail[3] << 24;
-	if (crc != hc_crc32c(0, d, (size_t)l)) {
-		hc_free(d);
-		return state_error(err, in, idx, start,
-				   "checksum mismatch (corrupted file)");
-	}
-	*data = d;
-	*len = (size_t)l;
-	return 1;
-}
+ * other (`cat a.st b.st`, the states of many jobs on one stream), read in
+ * turn by hc_statefile_next, one state's bytes held at a time. */
 
 /* Decodes the states of one input in turn and merges each into *acc (the
  * first one becomes it).  0, or -1 with err set. */
@@ -388,7 +268,9 @@ static int merge_input(const struct profile_opts *o, const char *path,
 		uint64_t start = in->pos;
 		struct hc_cursor cur;
 		struct hc_profile *p;
-		int got = read_state(in, idx, &data, &len, err);
+		int got = hc_statefile_next(in, STATE_MAGIC, STATE_VERSION,
+					    "hicard profile state", idx, &data,
+					    &len, err);
 
 		if (got <= 0) {
 			rc = got;

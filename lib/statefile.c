@@ -1,6 +1,7 @@
 /* statefile.c - checksummed state containers; see statefile.h */
 #include "statefile.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "crc32c.h"
@@ -141,4 +142,85 @@ fail:
 	hc_free(d);
 	hc_in_close(in);
 	return -1;
+}
+
+/* Sets err for state number idx (0-based) of in, which began at byte
+ * start: the first is named by the input alone, as a file of one state. */
+static int state_error(struct hc_err *err, const struct hc_in *in,
+		       unsigned idx, uint64_t start, const char *what)
+{
+	if (idx == 0)
+		return hc_err_set(err, HC_ERR_DATA, "%s: %s", in->name, what);
+	return hc_err_set(err, HC_ERR_DATA, "%s: state %u (from byte %llu): %s",
+			  in->name, idx + 1, (unsigned long long)start, what);
+}
+
+int hc_statefile_next(struct hc_in *in, const char magic[8], uint32_t version,
+		      const char *what_kind, unsigned idx, unsigned char **data,
+		      size_t *len, struct hc_err *err)
+{
+	uint64_t start = in->pos, l, left;
+	unsigned char pre[20], tail[4], *d = NULL;
+	int past;
+	struct hc_cursor c;
+	uint32_t v, crc;
+	ssize_t n = hc_in_read_full(in, pre, sizeof(pre), err);
+
+	if (n < 0)
+		return -1;
+	if (n == 0 && idx > 0)
+		return 0;
+	if (n < 8 || memcmp(pre, magic, 8) != 0) {
+		/* After a state: the start of another cut short, or bytes
+		 * that do not begin one. */
+		if (idx > 0 && n < 8 && memcmp(pre, magic, (size_t)n) == 0)
+			return state_error(err, in, idx, start, "truncated");
+		if (idx > 0)
+			return hc_err_set(err, HC_ERR_DATA, "%s: %s", in->name,
+					  in->size ? "length does not match the file (corrupted file)"
+						   : "data after the end (corrupted file)");
+		return hc_err_set(err, HC_ERR_DATA, "%s: not a %s file",
+				  in->name, what_kind);
+	}
+	hc_cursor_init(&c, pre + 8, (size_t)n - 8);
+	if (hc_get_u32(&c, &v) != 0 || hc_get_u64(&c, &l) != 0)
+		return state_error(err, in, idx, start, "truncated");
+	if (v != version) {
+		char what[160];
+		snprintf(what, sizeof(what),
+			 "%s version %u is not supported (this hicard reads version %u)",
+			 what_kind, v, version);
+		return state_error(err, in, idx, start, what);
+	}
+	/* A regular file's size bounds the length: a state it cannot hold
+	 * was cut short. */
+	left = in->size > start ? in->size - start : 0;
+	past = in->size && (left < 24 || l > left - 24);
+	if (l > HC_STATE_MAX || past)
+		return state_error(err, in, idx, start,
+				   past ? "truncated"
+					: "length does not match the file (corrupted file)");
+	n = read_payload(in, &d, l, err);
+	if (n == -2) {
+		hc_free(d);
+		return hc_err_nomem(err);
+	}
+	if (n >= 0 && (uint64_t)n == l)
+		n = hc_in_read_full(in, tail, sizeof(tail), err);
+	else if (n >= 0)
+		n = 0;
+	if (n != (ssize_t)sizeof(tail)) {
+		hc_free(d);
+		return n < 0 ? -1 : state_error(err, in, idx, start, "truncated");
+	}
+	crc = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 |
+	      (uint32_t)tail[2] << 16 | (uint32_t)tail[3] << 24;
+	if (crc != hc_crc32c(0, d, (size_t)l)) {
+		hc_free(d);
+		return state_error(err, in, idx, start,
+				   "checksum mismatch (corrupted file)");
+	}
+	*data = d;
+	*len = (size_t)l;
+	return 1;
 }

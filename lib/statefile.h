@@ -36,4 +36,17 @@ int hc_statefile_read(const char *path, const char magic[8],
 		      uint32_t version, const char *what,
 		      unsigned char **data, size_t *len, struct hc_err *err);
 
+/* Several containers one after another in one input (cat a.st b.st):
+ * each starts with its magic and gives its length, so the end of one is
+ * known.  Reads container number idx (0-based, the ones before it read)
+ * from in into *data (hc_free) and *len, checking its version, length
+ * and checksum before the next is read, so that one is held at a time.
+ * Returns 1 when one was read, 0 at the end of the input after at least
+ * one, -1 with err set: errors in the first read as hc_statefile_read's,
+ * later ones "FILE: state N (from byte B): what is wrong". */
+struct hc_in;
+int hc_statefile_next(struct hc_in *in, const char magic[8], uint32_t version,
+		      const char *what, unsigned idx, unsigned char **data,
+		      size_t *len, struct hc_err *err);
+
 #endif
