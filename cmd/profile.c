@@ -27,7 +27,7 @@
 #define APPROX_HLL_P 16
 
 static const char *const usage[] = {
-	"hicard profile [-s COLS] [-k N] [--target COL] [--memory SIZE] [--approx] [--json|--csv|--table] [--sketch-out FILE] [FILE]",
+	"hicard profile [-s COLS] [-k N] [--target COL] [--memory SIZE] [--approx] [--json|--csv|--table] [--sketch-out FILE] [FILE...]",
 	"hicard profile --merge [--json|--csv|--table] [--sketch-out FILE] STATE...",
 	NULL,
 };
@@ -195,32 +195,52 @@ static int plan(const struct profile_opts *o, struct hc_csv_reader *csv,
 	return 0;
 }
 
-static int profile_file(const struct profile_opts *o, struct hc_profile_opts *po,
-			const char *path, struct hc_profile **out,
-			struct hc_err *err)
+/* A FILE after the first must have the first's header, so that the
+ * selection and the columns mean the same in all of them. */
+static int same_header(struct hc_csv_reader *first, struct hc_csv_reader *csv,
+		       struct hc_err *err)
+{
+	size_t n = hc_csv_ncols(first);
+
+	if (hc_csv_ncols(csv) != n)
+		return hc_err_set(err, HC_ERR_DATA,
+				  "%s: %zu columns, but %s has %zu (the FILEs are profiled as one table)",
+				  hc_csv_name(csv), hc_csv_ncols(csv), hc_csv_name(first), n);
+	for (size_t j = 0; j < n; j++)
+		if (strcmp(hc_csv_colname(first, j), hc_csv_colname(csv, j)) != 0)
+			return hc_err_set(err, HC_ERR_DATA,
+					  "%s: column %zu is '%s', but '%s' in %s (the FILEs are profiled as one table)",
+					  hc_csv_name(csv), j + 1, hc_csv_colname(csv, j),
+					  hc_csv_colname(first, j), hc_csv_name(first));
+	return 0;
+}
+
+/* Profiles the rows of every path (NULL: stdin) as one table. */
+static int profile_files(const struct profile_opts *o, struct hc_profile_opts *po,
+			 int npaths, char **paths, struct hc_profile **out,
+			 struct hc_err *err)
 {
 	struct hc_csv_opts copts;
-	struct hc_csv_reader *csv;
+	struct hc_csv_reader *first, *csv = NULL;
 	struct hc_selection sel = {0};
 	struct hc_profile *p = NULL;
 	struct hc_team *team = NULL;
-	struct hc_progress prog;
 	const char **names = NULL;
 	unsigned threads = o->c.threads ? (unsigned)o->c.threads : hc_ncpus();
 	int rc = -1;
 
 	if (hc_common_csv_opts(&o->c, &copts, err) != 0 ||
-	    !(csv = hc_csv_open(path, &copts, err)))
+	    !(first = hc_csv_open(npaths ? paths[0] : NULL, &copts, err)))
 		return -1;
-	warn_duplicates(o, csv);
-	if (plan(o, csv, &sel, po, err) != 0)
+	warn_duplicates(o, first);
+	if (plan(o, first, &sel, po, err) != 0)
 		goto done;
 	if (!(names = hc_calloc(sel.n + 1, sizeof(*names)))) {
 		hc_err_nomem(err);
 		goto done;
 	}
 	for (size_t j = 0; j < sel.n; j++)
-		names[j] = hc_csv_colname(csv, sel.idx[j]);
+		names[j] = hc_csv_colname(first, sel.idx[j]);
 	if (!(p = hc_profile_new(po, sel.n, names, err)))
 		goto done;
 	for (size_t j = 0; j < sel.n; j++)
@@ -228,21 +248,36 @@ static int profile_file(const struct profile_opts *o, struct hc_profile_opts *po
 	/* This thread counts too, once it has read the next batch. */
 	if (threads > 1 && !(team = hc_team_new(threads - 1, err)))
 		goto done;
-	hc_progress_start(&prog, "profile", hc_csv_bytes_total(csv), o->c.quiet);
-	rc = hc_profile_scan(p, csv, sel.idx,
-			     po->target >= 0 ? (long)sel.idx[po->target] : -1,
-			     team, &prog, err);
-	hc_progress_end(&prog);
+	for (int i = 0; i < (npaths ? npaths : 1); i++) {
+		struct hc_progress prog;
+
+		if (i > 0 && (!(csv = hc_csv_open(paths[i], &copts, err)) ||
+			      same_header(first, csv, err) != 0)) {
+			rc = -1;
+			goto done;
+		}
+		hc_progress_start(&prog, "profile", hc_csv_bytes_total(i ? csv : first),
+				  o->c.quiet);
+		rc = hc_profile_scan(p, i ? csv : first, sel.idx,
+				     po->target >= 0 ? (long)sel.idx[po->target] : -1,
+				     team, &prog, err);
+		hc_progress_end(&prog);
+		hc_csv_close(csv);
+		csv = NULL;
+		if (rc != 0)
+			goto done;
+	}
 done:
 	if (rc == 0) {
 		*out = p;
 		p = NULL;
 	}
+	hc_csv_close(csv);
 	hc_team_free(team);
 	hc_profile_free(p);
 	hc_free(names);
 	hc_selection_release(&sel);
-	hc_csv_close(csv);
+	hc_csv_close(first);
 	return rc;
 }
 
@@ -346,8 +381,6 @@ static int check_opts(const struct profile_opts *o, int nargs)
 	/* A state and a report on one stream could not be told apart. */
 	if (o->sketch_out && is_stdout(o->sketch_out) && is_stdout(o->c.output))
 		return hc_cmd_usage("profile", "--sketch-out %s writes the state to stdout: send the report elsewhere with -o FILE (-o /dev/null to drop it)", o->sketch_out);
-	if (!o->merge && nargs > 1)
-		return hc_cmd_usage("profile", "one FILE at most, not %d (profile files apart with --sketch-out, then --merge)", nargs);
 	return 0;
 }
 
@@ -408,7 +441,7 @@ int cmd_profile(int argc, char **argv)
 	if (o.merge)
 		rc = merge_states(&o, nargs, argv + 1, &p, &err);
 	else
-		rc = profile_file(&o, &po, nargs ? argv[1] : NULL, &p, &err);
+		rc = profile_files(&o, &po, nargs, argv + 1, &p, &err);
 	if (rc == 0 && o.sketch_out && !(state = start_state(o.sketch_out, p, &err)))
 		rc = -1;
 	if (rc == 0)
