@@ -41,14 +41,15 @@ static int write_state(const char *path, const struct hc_enc_state *st,
 
 static struct hc_enc_state *read_state(const char *path, struct hc_err *err)
 {
-	struct hc_state_data sd;
+	unsigned char *data;
+	size_t len;
 	struct hc_cursor cur;
 	struct hc_enc_state *st;
 
 	unsigned version = ENCODE_STATE_VERSION;
 
-	if (hc_statefile_load(path, ENCODE_STATE_MAGIC, ENCODE_STATE_VERSION,
-			      "hicard encode state", &sd, err) != 0) {
+	if (hc_statefile_read(path, ENCODE_STATE_MAGIC, ENCODE_STATE_VERSION,
+			      "hicard encode state", &data, &len, err) != 0) {
 		struct hc_err e1 = {0};
 
 		/* versions 3 to 1: the payload without passthrough, without
@@ -57,16 +58,16 @@ static struct hc_enc_state *read_state(const char *path, struct hc_err *err)
 		if (!path || !strcmp(path, "-"))
 			return NULL;
 		for (version = ENCODE_STATE_VERSION - 1; version >= 1; version--)
-			if (hc_statefile_load(path, ENCODE_STATE_MAGIC, version,
-					      "hicard encode state", &sd, &e1) == 0)
+			if (hc_statefile_read(path, ENCODE_STATE_MAGIC, version,
+					      "hicard encode state", &data, &len, &e1) == 0)
 				break;
 		if (version == 0)
 			return NULL;
 		*err = (struct hc_err){0};
 	}
-	hc_cursor_init(&cur, sd.data, sd.len);
+	hc_cursor_init(&cur, data, len);
 	st = hc_enc_deserialize_v(&cur, version, err);
-	hc_statefile_unload(&sd);
+	hc_free(data);
 	if (!st)
 		hc_err_prefix(err, "%s", path);
 	return st;

@@ -4,10 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#if defined(__unix__)
-#include <sys/mman.h>
-#endif
-
 #include "crc32c.h"
 #include "in.h"
 #include "mem.h"
@@ -78,56 +74,43 @@ static ssize_t read_payload(struct hc_in *in, unsigned char **d, uint64_t l,
 	}
 }
 
-/* The header of a lone container: magic, version, and a payload length
- * that a regular file of fsize bytes (0: a pipe) holds exactly. */
-static int check_head(const char *name, const unsigned char *pre, size_t n,
-		      uint64_t fsize, const char magic[8], uint32_t version,
-		      const char *what, uint64_t *l, struct hc_err *err)
+int hc_statefile_read(const char *path, const char magic[8],
+		      uint32_t version, const char *what,
+		      unsigned char **data, size_t *len, struct hc_err *err)
 {
-	struct hc_cursor c;
-	uint32_t v;
-
-	if (n < 8 || memcmp(pre, magic, 8) != 0)
-		return hc_err_set(err, HC_ERR_DATA, "%s: not a %s file", name, what);
-	hc_cursor_init(&c, pre + 8, n - 8);
-	if (hc_get_u32(&c, &v) != 0 || hc_get_u64(&c, l) != 0)
-		return hc_err_set(err, HC_ERR_DATA, "%s: truncated", name);
-	if (v != version)
-		return hc_err_set(err, HC_ERR_DATA, "%s: %s version %u is not supported (this hicard reads version %u)",
-				  name, what, v, version);
-	if (*l > HC_STATE_MAX || (fsize && *l + 24 != fsize))
-		return hc_err_set(err, HC_ERR_DATA, "%s: %s", name,
-				  fsize && *l + 24 > fsize ? "truncated"
-							   : "length does not match the file (corrupted file)");
-	return 0;
-}
-
-static int check_crc(const char *name, const unsigned char *d, uint64_t l,
-		     const unsigned char tail[4], struct hc_err *err)
-{
-	uint32_t crc = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 |
-		       (uint32_t)tail[2] << 16 | (uint32_t)tail[3] << 24;
-
-	if (crc != hc_crc32c(0, d, (size_t)l))
-		return hc_err_set(err, HC_ERR_DATA, "%s: checksum mismatch (corrupted file)",
-				  name);
-	return 0;
-}
-
-/* Reads a lone container from in (whose first bytes are not read yet). */
-static int read_whole(struct hc_in *in, const char magic[8], uint32_t version,
-		      const char *what, unsigned char **data, size_t *len,
-		      struct hc_err *err)
-{
+	struct hc_in *in = hc_in_open(path, err);
 	unsigned char pre[20], tail[5];
+	struct hc_cursor c;
+	uint32_t v, crc;
 	uint64_t l;
 	ssize_t n;
 	unsigned char *d = NULL;
 
-	n = hc_in_read_full(in, pre, sizeof(pre), err);
-	if (n < 0 || check_head(in->name, pre, (size_t)n, in->size, magic,
-				version, what, &l, err) != 0)
+	if (!in)
 		return -1;
+	n = hc_in_read_full(in, pre, sizeof(pre), err);
+	if (n < 0)
+		goto fail;
+	if (n < 8 || memcmp(pre, magic, 8) != 0) {
+		hc_err_set(err, HC_ERR_DATA, "%s: not a %s file", in->name, what);
+		goto fail;
+	}
+	hc_cursor_init(&c, pre + 8, (size_t)n - 8);
+	if (hc_get_u32(&c, &v) != 0 || hc_get_u64(&c, &l) != 0) {
+		hc_err_set(err, HC_ERR_DATA, "%s: truncated", in->name);
+		goto fail;
+	}
+	if (v != version) {
+		hc_err_set(err, HC_ERR_DATA, "%s: %s version %u is not supported (this hicard reads version %u)",
+			   in->name, what, v, version);
+		goto fail;
+	}
+	if (l > HC_STATE_MAX || (in->size && l + 24 != in->size)) {
+		hc_err_set(err, HC_ERR_DATA, "%s: %s", in->name,
+			   in->size && l + 24 > in->size ? "truncated"
+							 : "length does not match the file (corrupted file)");
+		goto fail;
+	}
 	n = read_payload(in, &d, l, err);
 	if (n == -2) {
 		hc_err_nomem(err);
@@ -144,78 +127,21 @@ static int read_whole(struct hc_in *in, const char magic[8], uint32_t version,
 			   n < 4 ? "truncated" : "data after the end (corrupted file)");
 		goto fail;
 	}
-	if (check_crc(in->name, d, l, tail, err) != 0)
+	crc = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 | (uint32_t)tail[2] << 16 |
+	      (uint32_t)tail[3] << 24;
+	if (crc != hc_crc32c(0, d, (size_t)l)) {
+		hc_err_set(err, HC_ERR_DATA, "%s: checksum mismatch (corrupted file)",
+			   in->name);
 		goto fail;
+	}
+	hc_in_close(in);
 	*data = d;
 	*len = (size_t)l;
 	return 0;
 fail:
 	hc_free(d);
+	hc_in_close(in);
 	return -1;
-}
-
-int hc_statefile_read(const char *path, const char magic[8],
-		      uint32_t version, const char *what,
-		      unsigned char **data, size_t *len, struct hc_err *err)
-{
-	struct hc_in *in = hc_in_open(path, err);
-	int rc;
-
-	if (!in)
-		return -1;
-	rc = read_whole(in, magic, version, what, data, len, err);
-	hc_in_close(in);
-	return rc;
-}
-
-int hc_statefile_load(const char *path, const char magic[8], uint32_t version,
-		      const char *what, struct hc_state_data *sd,
-		      struct hc_err *err)
-{
-	struct hc_in *in = hc_in_open(path, err);
-	int rc = -1;
-
-	memset(sd, 0, sizeof(*sd));
-	if (!in)
-		return -1;
-#if defined(__unix__)
-	if (in->size >= 24 && in->size <= SIZE_MAX) {
-		void *map = mmap(NULL, (size_t)in->size, PROT_READ, MAP_PRIVATE,
-				 in->fd, 0);
-		if (map != MAP_FAILED) {
-			const unsigned char *m = map;
-			uint64_t l;
-
-			sd->map = map;
-			sd->map_len = (size_t)in->size;
-			if (check_head(in->name, m, 20, in->size, magic, version,
-				       what, &l, err) == 0 &&
-			    check_crc(in->name, m + 20, l, m + 20 + l, err) == 0) {
-				sd->data = m + 20;
-				sd->len = (size_t)l;
-				rc = 0;
-			}
-			hc_in_close(in);
-			if (rc != 0)
-				hc_statefile_unload(sd);
-			return rc;
-		}
-	}
-#endif
-	rc = read_whole(in, magic, version, what, &sd->buf, &sd->len, err);
-	sd->data = sd->buf;
-	hc_in_close(in);
-	return rc;
-}
-
-void hc_statefile_unload(struct hc_state_data *sd)
-{
-#if defined(__unix__)
-	if (sd->map)
-		munmap(sd->map, sd->map_len);
-#endif
-	hc_free(sd->buf);
-	memset(sd, 0, sizeof(*sd));
 }
 
 /* Sets err for state number idx (0-based) of in, which began at byte

@@ -36,26 +36,6 @@ int hc_statefile_read(const char *path, const char magic[8],
 		      uint32_t version, const char *what,
 		      unsigned char **data, size_t *len, struct hc_err *err);
 
-/* A container as hc_statefile_load gives it: the payload, in a read-only
- * mapping of a regular file or in bytes read from a pipe. */
-struct hc_state_data {
-	const unsigned char *data;
-	size_t len;
-	void *map;          /* the mapping, or NULL */
-	size_t map_len;
-	unsigned char *buf; /* the bytes read, or NULL */
-};
-
-/* hc_statefile_read for a state that is decoded once and dropped: a
- * regular file is mapped, not read, so a 500 MB state (a 10M-value
- * vocabulary) costs neither a copy nor 500 MB of fresh zeroed memory; the
- * same checks and errors.  hc_statefile_unload releases it (also after a
- * failed load). */
-int hc_statefile_load(const char *path, const char magic[8], uint32_t version,
-		      const char *what, struct hc_state_data *sd,
-		      struct hc_err *err);
-void hc_statefile_unload(struct hc_state_data *sd);
-
 /* Several containers one after another in one input (cat a.st b.st):
  * each starts with its magic and gives its length, so the end of one is
  * known.  Reads container number idx (0-based, the ones before it read)
