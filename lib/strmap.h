@@ -167,11 +167,11 @@ static inline size_t hc_strmap_count(const struct hc_strmap *m)
 	return m->count;
 }
 
-/* Key of id (NUL-terminated); *len (if not NULL) gets its length. */
-static inline const char *hc_strmap_key(const struct hc_strmap *m,
-					size_t id, size_t *len)
+/* The key held by a full slot: in the slot, or in the arena. */
+static inline const char *hc_strmap_slot_key(const struct hc_strmap *m,
+					     const struct hc_strmap_slot *s,
+					     size_t *len)
 {
-	const struct hc_strmap_slot *s = &m->slots[m->slot_of[id]];
 	uint64_t off;
 
 	if (len)
@@ -180,6 +180,13 @@ static inline const char *hc_strmap_key(const struct hc_strmap *m,
 		return (const char *)s->rest;
 	__builtin_memcpy(&off, s->rest + 4, 8);
 	return m->arena + off;
+}
+
+/* Key of id (NUL-terminated); *len (if not NULL) gets its length. */
+static inline const char *hc_strmap_key(const struct hc_strmap *m,
+					size_t id, size_t *len)
+{
+	return hc_strmap_slot_key(m, &m->slots[m->slot_of[id]], len);
 }
 
 /* The key in slot i (i below hc_strmap_nslots), NULL for an empty slot;
@@ -197,18 +204,12 @@ static inline const char *hc_strmap_at(const struct hc_strmap *m, size_t i,
 				       size_t *len, uint64_t *value)
 {
 	const struct hc_strmap_slot *s = &m->slots[i];
-	uint64_t off;
 
 	if (!s->len1)
 		return NULL;
-	if (len)
-		*len = s->len1 - 1;
 	if (value)
 		*value = s->value;
-	if (s->len1 <= HC_STRMAP_INLINE + 1)
-		return (const char *)s->rest;
-	__builtin_memcpy(&off, s->rest + 4, 8);
-	return m->arena + off;
+	return hc_strmap_slot_key(m, s, len);
 }
 
 /* The value of id. */
