@@ -39,37 +39,21 @@ static int write_state(const char *path, const struct hc_enc_state *st,
 	return rc;
 }
 
+/* Versions 3 to 1 are read too: the payload without passthrough, without
+ * classes (2, 1), without numeric encoders (1). */
 static struct hc_enc_state *read_state(const char *path, struct hc_err *err)
 {
-	unsigned char *data;
-	size_t len;
-	struct hc_cursor cur;
+	struct hc_state_reader r;
 	struct hc_enc_state *st;
 
-	unsigned version = ENCODE_STATE_VERSION;
-
-	if (hc_statefile_read(path, ENCODE_STATE_MAGIC, ENCODE_STATE_VERSION,
-			      "hicard encode state", &data, &len, err) != 0) {
-		struct hc_err e1 = {0};
-
-		/* versions 3 to 1: the payload without passthrough, without
-		 * classes (2, 1), without numeric encoders (1); stdin cannot
-		 * be read again */
-		if (!path || !strcmp(path, "-"))
-			return NULL;
-		for (version = ENCODE_STATE_VERSION - 1; version >= 1; version--)
-			if (hc_statefile_read(path, ENCODE_STATE_MAGIC, version,
-					      "hicard encode state", &data, &len, &e1) == 0)
-				break;
-		if (version == 0)
-			return NULL;
-		*err = (struct hc_err){0};
+	if (hc_statefile_open(&r, path, ENCODE_STATE_MAGIC, 1, ENCODE_STATE_VERSION,
+			      "hicard encode state", err) != 0)
+		return NULL;
+	st = hc_enc_deserialize_v(&r.cur, r.version, err);
+	if (hc_statefile_finish(&r, st ? 0 : -1, err) != 0) {
+		hc_enc_state_free(st);
+		return NULL;
 	}
-	hc_cursor_init(&cur, data, len);
-	st = hc_enc_deserialize_v(&cur, version, err);
-	hc_free(data);
-	if (!st)
-		hc_err_prefix(err, "%s", path);
 	return st;
 }
 

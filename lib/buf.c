@@ -74,11 +74,23 @@ void hc_cursor_init(struct hc_cursor *c, const void *p, size_t len)
 	c->p = p;
 	c->end = c->p + len;
 	c->bad = 0;
+	c->src = NULL;
+}
+
+int hc_cursor_need(struct hc_cursor *c, size_t n)
+{
+	if (hc_cursor_window(c) >= n || !c->src || c->src->unread == 0)
+		return 0;
+	if (c->src->fill(c, n) != 0) {
+		c->bad = 1;
+		return -1;
+	}
+	return 0;
 }
 
 int hc_get(struct hc_cursor *c, void *out, size_t n)
 {
-	if (c->bad || hc_cursor_left(c) < n) {
+	if (c->bad || hc_cursor_need(c, n) != 0 || hc_cursor_window(c) < n) {
 		c->bad = 1;
 		return -1;
 	}
@@ -129,7 +141,7 @@ int hc_get_str(struct hc_cursor *c, const char **s, size_t *len)
 
 	if (hc_get_u32(c, &n) != 0)
 		return -1;
-	if (hc_cursor_left(c) < n) {
+	if (hc_cursor_need(c, n) != 0 || hc_cursor_window(c) < n) {
 		c->bad = 1;
 		return -1;
 	}

@@ -1,6 +1,7 @@
 /* statefile.c - checksummed state containers; see statefile.h */
 #include "statefile.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,74 +75,210 @@ static ssize_t read_payload(struct hc_in *in, unsigned char **d, uint64_t l,
 	}
 }
 
+/* The container's head: magic, a version from lo to hi, a payload length
+ * the input can hold.  0, or -1 with err set. */
+static int read_head(struct hc_in *in, const char magic[8], uint32_t lo,
+		     uint32_t hi, const char *what, uint32_t *version,
+		     uint64_t *l, struct hc_err *err)
+{
+	unsigned char pre[20];
+	struct hc_cursor c;
+	ssize_t n = hc_in_read_full(in, pre, sizeof(pre), err);
+
+	if (n < 0)
+		return -1;
+	if (n < 8 || memcmp(pre, magic, 8) != 0)
+		return hc_err_set(err, HC_ERR_DATA, "%s: not a %s file", in->name, what);
+	hc_cursor_init(&c, pre + 8, (size_t)n - 8);
+	if (hc_get_u32(&c, version) != 0 || hc_get_u64(&c, l) != 0)
+		return hc_err_set(err, HC_ERR_DATA, "%s: truncated", in->name);
+	if (*version < lo || *version > hi)
+		return hc_err_set(err, HC_ERR_DATA, "%s: %s version %u is not supported (this hicard reads version %u)",
+				  in->name, what, *version, hi);
+	if (*l > HC_STATE_MAX || (in->size && *l + 24 != in->size))
+		return hc_err_set(err, HC_ERR_DATA, "%s: %s", in->name,
+				  in->size && *l + 24 > in->size ? "truncated"
+								 : "length does not match the file (corrupted file)");
+	return 0;
+}
+
+/* After the whole payload, whose checksum is crc: the stored checksum and
+ * nothing else. */
+static int check_tail(struct hc_in *in, uint32_t crc, struct hc_err *err)
+{
+	unsigned char tail[5];
+	ssize_t n = hc_in_read_full(in, tail, sizeof(tail), err);
+
+	if (n < 0)
+		return -1;
+	if (n != 4)
+		return hc_err_set(err, HC_ERR_DATA, "%s: %s", in->name,
+				  n < 4 ? "truncated" : "data after the end (corrupted file)");
+	if (crc != ((uint32_t)tail[0] | (uint32_t)tail[1] << 8 |
+		    (uint32_t)tail[2] << 16 | (uint32_t)tail[3] << 24))
+		return hc_err_set(err, HC_ERR_DATA, "%s: checksum mismatch (corrupted file)",
+				  in->name);
+	return 0;
+}
+
+/* The payload of length l whole into *d (hc_free), checked. */
+static int read_whole(struct hc_in *in, uint64_t l, unsigned char **d,
+		      struct hc_err *err)
+{
+	ssize_t n = read_payload(in, d, l, err);
+
+	if (n == -2)
+		return hc_err_nomem(err);
+	if (n < 0)
+		return -1;
+	if ((uint64_t)n != l)
+		return hc_err_set(err, HC_ERR_DATA, "%s: truncated", in->name);
+	return check_tail(in, hc_crc32c(0, *d, (size_t)l), err);
+}
+
 int hc_statefile_read(const char *path, const char magic[8],
 		      uint32_t version, const char *what,
 		      unsigned char **data, size_t *len, struct hc_err *err)
 {
 	struct hc_in *in = hc_in_open(path, err);
-	unsigned char pre[20], tail[5];
-	struct hc_cursor c;
-	uint32_t v, crc;
-	uint64_t l;
-	ssize_t n;
 	unsigned char *d = NULL;
+	uint32_t v;
+	uint64_t l;
 
 	if (!in)
 		return -1;
-	n = hc_in_read_full(in, pre, sizeof(pre), err);
-	if (n < 0)
-		goto fail;
-	if (n < 8 || memcmp(pre, magic, 8) != 0) {
-		hc_err_set(err, HC_ERR_DATA, "%s: not a %s file", in->name, what);
-		goto fail;
-	}
-	hc_cursor_init(&c, pre + 8, (size_t)n - 8);
-	if (hc_get_u32(&c, &v) != 0 || hc_get_u64(&c, &l) != 0) {
-		hc_err_set(err, HC_ERR_DATA, "%s: truncated", in->name);
-		goto fail;
-	}
-	if (v != version) {
-		hc_err_set(err, HC_ERR_DATA, "%s: %s version %u is not supported (this hicard reads version %u)",
-			   in->name, what, v, version);
-		goto fail;
-	}
-	if (l > HC_STATE_MAX || (in->size && l + 24 != in->size)) {
-		hc_err_set(err, HC_ERR_DATA, "%s: %s", in->name,
-			   in->size && l + 24 > in->size ? "truncated"
-							 : "length does not match the file (corrupted file)");
-		goto fail;
-	}
-	n = read_payload(in, &d, l, err);
-	if (n == -2) {
-		hc_err_nomem(err);
-		goto fail;
-	}
-	if (n >= 0 && (uint64_t)n == l)
-		n = hc_in_read_full(in, tail, 5, err);
-	else if (n >= 0)
-		n = 0;
-	if (n < 0)
-		goto fail;
-	if (n != 4) {
-		hc_err_set(err, HC_ERR_DATA, "%s: %s", in->name,
-			   n < 4 ? "truncated" : "data after the end (corrupted file)");
-		goto fail;
-	}
-	crc = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 | (uint32_t)tail[2] << 16 |
-	      (uint32_t)tail[3] << 24;
-	if (crc != hc_crc32c(0, d, (size_t)l)) {
-		hc_err_set(err, HC_ERR_DATA, "%s: checksum mismatch (corrupted file)",
-			   in->name);
-		goto fail;
+	if (read_head(in, magic, version, version, what, &v, &l, err) != 0 ||
+	    read_whole(in, l, &d, err) != 0) {
+		hc_free(d);
+		hc_in_close(in);
+		return -1;
 	}
 	hc_in_close(in);
 	*data = d;
 	*len = (size_t)l;
 	return 0;
+}
+
+/* ---- decoding as it is read ---------------------------------------------- */
+
+static struct hc_state_reader *reader_of(struct hc_cursor *c)
+{
+	return (struct hc_state_reader *)((char *)c -
+					  offsetof(struct hc_state_reader, cur));
+}
+
+/* hc_cursor_src's fill: moves the window's bytes to the buffer's start
+ * and reads after them as much as the buffer holds, growing it when one
+ * field needs more.  A file that ends early (it shrank while read) ends
+ * the payload there: the decoder finds it truncated, and so does
+ * hc_statefile_finish. */
+static int reader_fill(struct hc_cursor *c, size_t n)
+{
+	struct hc_state_reader *r = reader_of(c);
+	size_t have = hc_cursor_window(c), room;
+	ssize_t got;
+
+	if (n > have + r->src.unread)
+		n = have + (size_t)r->src.unread;
+	if (have && c->p != r->buf)
+		memmove(r->buf, c->p, have);
+	if (n > r->cap) {
+		unsigned char *bigger = hc_realloc(r->buf, n);
+
+		if (!bigger) {
+			r->failed = 1;
+			hc_err_nomem(&r->read_err);
+			return -1;
+		}
+		r->buf = bigger;
+		r->cap = n;
+	}
+	room = r->cap - have;
+	if (room > r->src.unread)
+		room = (size_t)r->src.unread;
+	got = hc_in_read_full(r->in, r->buf + have, room, &r->read_err);
+	if (got < 0) {
+		r->failed = 1;
+		return -1;
+	}
+	r->crc = hc_crc32c(r->crc, r->buf + have, (size_t)got);
+	r->src.unread = (size_t)got < room ? 0 : r->src.unread - room;
+	if ((size_t)got < room)
+		r->short_read = 1;
+	c->p = r->buf;
+	c->end = r->buf + have + (size_t)got;
+	return 0;
+}
+
+int hc_statefile_open(struct hc_state_reader *r, const char *path,
+		      const char magic[8], uint32_t min_version,
+		      uint32_t max_version, const char *what,
+		      struct hc_err *err)
+{
+	uint64_t l;
+
+	memset(r, 0, sizeof(*r));
+	if (!(r->in = hc_in_open(path, err)))
+		return -1;
+	if (read_head(r->in, magic, min_version, max_version, what,
+		      &r->version, &l, err) != 0)
+		goto fail;
+	if (!r->in->size) {
+		if (read_whole(r->in, l, &r->buf, err) != 0)
+			goto fail;
+		hc_cursor_init(&r->cur, r->buf, (size_t)l);
+		return 0;
+	}
+	r->cap = l < HC_STATE_WINDOW ? (size_t)l : HC_STATE_WINDOW;
+	if (!(r->buf = hc_malloc(r->cap ? r->cap : 1))) {
+		hc_err_nomem(err);
+		goto fail;
+	}
+	hc_cursor_init(&r->cur, r->buf, 0);
+	r->src.unread = l;
+	r->src.fill = reader_fill;
+	r->cur.src = &r->src;
+	return 0;
 fail:
-	hc_free(d);
-	hc_in_close(in);
+	hc_free(r->buf);
+	hc_in_close(r->in);
+	memset(r, 0, sizeof(*r));
 	return -1;
+}
+
+/* A streamed payload's integrity, once the decoder is done with it: the
+ * bytes it did not read are read (and checksummed) now. */
+static int reader_check(struct hc_state_reader *r, struct hc_err *err)
+{
+	while (!r->failed && r->src.unread) {
+		r->cur.p = r->cur.end; /* what is in the window is checksummed */
+		if (reader_fill(&r->cur, 1) != 0)
+			break;
+	}
+	if (r->failed) {
+		*err = r->read_err;
+		return -1;
+	}
+	if (r->short_read)
+		return hc_err_set(err, HC_ERR_DATA, "%s: truncated", r->in->name);
+	return check_tail(r->in, r->crc, err);
+}
+
+int hc_statefile_finish(struct hc_state_reader *r, int decoded,
+			struct hc_err *err)
+{
+	int rc = decoded;
+
+	/* Out of memory says nothing of the file: no need to read it on. */
+	if (r->cur.src && !(decoded != 0 && err->kind == HC_ERR_NOMEM) &&
+	    reader_check(r, err) != 0)
+		rc = -1;
+	else if (decoded != 0)
+		hc_err_prefix(err, "%s", r->in->name);
+	hc_free(r->buf);
+	hc_in_close(r->in);
+	memset(r, 0, sizeof(*r));
+	return rc;
 }
 
 /* Sets err for state number idx (0-based) of in, which began at byte

@@ -7,9 +7,11 @@
  *   8  payload length L (at most HC_STATE_MAX)
  *   L  payload (the kind's own serialisation, see lib/buf.h)
  *   4  CRC-32C of the payload
- * and nothing after.  State is read whole (it must fit in memory to be
- * used anyway), so one checksum covers it; a truncated, padded or
- * corrupted file is reported before any of it is decoded.
+ * and nothing after.  One checksum covers the payload.  hc_statefile_read
+ * reads a state whole and reports a truncated, padded or corrupted file
+ * before any of it is decoded; hc_statefile_open decodes a big state as
+ * it is read and reports the same damage at the end, in place of what
+ * decoding found.
  */
 #ifndef HC_STATEFILE_H
 #define HC_STATEFILE_H
@@ -36,6 +38,50 @@ int hc_statefile_read(const char *path, const char magic[8],
 		      uint32_t version, const char *what,
 		      unsigned char **data, size_t *len, struct hc_err *err);
 
+/* A state decoded as it is read.  A regular file's payload is read in
+ * windows of HC_STATE_WINDOW bytes (more only for a field longer than
+ * that) through r->cur, which refills itself (hc_cursor_src), so that a
+ * 500 MB encoder state takes a small buffer, not 500 MB of fresh memory
+ * (on a virtual machine, faulting that in was a third of the load), and
+ * decoding overlaps reading.  The checksum is then known only at the end:
+ * hc_statefile_finish reads what the decoder left and checks it, and
+ * when the file turns out truncated, damaged or unreadable, that is the
+ * error reported, not the decoder's (which a damaged file can cause).
+ * From a pipe, the payload is read whole and checked first, as by
+ * hc_statefile_read: its length is only a claim there, and a decoder
+ * must not allocate by a count the file may not back. */
+#define HC_STATE_WINDOW ((size_t)1 << 20)
+
+struct hc_in;
+struct hc_state_reader {
+	struct hc_cursor cur; /* the payload, for the kind's decoder */
+	uint32_t version;     /* the file's */
+	/* private */
+	struct hc_in *in;
+	struct hc_cursor_src src;
+	unsigned char *buf;
+	size_t cap;
+	uint32_t crc;
+	int failed;           /* a read error, in ->read_err */
+	int short_read;       /* the file ended before its length */
+	struct hc_err read_err;
+};
+
+/* Opens path (stdin for "-" or NULL) and reads its head: a version from
+ * min_version to max_version is accepted (r->version tells which).  -1
+ * with err set as hc_statefile_read's errors; on success, the caller
+ * decodes r->cur and then calls hc_statefile_finish. */
+int hc_statefile_open(struct hc_state_reader *r, const char *path,
+		      const char magic[8], uint32_t min_version,
+		      uint32_t max_version, const char *what,
+		      struct hc_err *err);
+/* After the decoder: decoded is its result (0 or -1 with err set).
+ * Reads the rest, checks the checksum and that nothing follows, and
+ * closes.  Returns 0, or -1 with err set: a read error or a damaged file
+ * first, the decoder's error otherwise. */
+int hc_statefile_finish(struct hc_state_reader *r, int decoded,
+			struct hc_err *err);
+
 /* Several containers one after another in one input (cat a.st b.st):
  * each starts with its magic and gives its length, so the end of one is
  * known.  Reads container number idx (0-based, the ones before it read)
@@ -44,7 +90,6 @@ int hc_statefile_read(const char *path, const char magic[8],
  * Returns 1 when one was read, 0 at the end of the input after at least
  * one, -1 with err set: errors in the first read as hc_statefile_read's,
  * later ones "FILE: state N (from byte B): what is wrong". */
-struct hc_in;
 int hc_statefile_next(struct hc_in *in, const char magic[8], uint32_t version,
 		      const char *what, unsigned idx, unsigned char **data,
 		      size_t *len, struct hc_err *err);

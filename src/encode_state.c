@@ -34,7 +34,8 @@
  * its version did not have is corrupted (it would be misread).
  *
  * Values are stored in id (first-seen) order with their code, so loading
- * needs no sort: a 10M-value vocabulary loads at the speed of interning.
+ * needs no sort: a 10M-value vocabulary loads at the speed of interning,
+ * as its file is read (lib/statefile.h: a window of it at a time).
  * The codes are checked on load (each of 0..K-1 exactly once).
  */
 #include <math.h>
@@ -43,6 +44,7 @@
 #include <xxhash.h>
 
 #include "lib/mem.h"
+#include "lib/prefault.h"
 #include "src/encode_state.h"
 #include "src/encode_codes.h"
 #include "src/encode_target.h"
@@ -802,7 +804,8 @@ static int parse_value(const struct hc_enc_state *st, struct hc_cursor *cur,
 	    hc_get_f64(cur, &e->s2) != 0)
 		return corrupt(err, "truncated target sums");
 	if (!(e->n <= (double)st->target_rows) ||
-	    !sums_fit(e->n, e->s, e->s2, st->target_nonbinary))
+	    !sums_fit(e->n, e->s, e->s2, st->target_nonbinary) ||
+	    (!st->target_nonbinary && e->s2 != e->s))
 		return corrupt(err, "target sums");
 	return 0;
 }
@@ -833,53 +836,76 @@ static int store_value(struct hc_enc_col *c, const struct entry *e, int tgt,
 	} else if (tgt) {
 		c->t[id].n = e->n;
 		c->t[id].s = e->s;
-		c->ts2[id] = e->s2;
+		if (c->ts2)
+			c->ts2[id] = e->s2;
 	}
 	return 0;
 }
 
-/* The bytes of the n values' keys, read ahead in a copy of the cursor, so
- * that the vocabulary is allocated once at its full size.  A record's size
- * after its key is parse_value's: count, code, and the target sums. */
-static int key_bytes(struct hc_cursor cur, int tgt, uint32_t ncl, uint64_t n,
-		     size_t *sum, struct hc_err *err)
+/* A value's record after its key: count, code, and the target sums
+ * (parse_value). */
+static size_t record_rest(int tgt, uint32_t ncl)
 {
-	size_t rest = !tgt ? 8 + 4 : ncl ? 8 + 4 + (1 + (size_t)ncl) * 8
-				      : 8 + 4 + 3 * 8;
+	return !tgt ? 8 + 4 : ncl ? 8 + 4 + (1 + (size_t)ncl) * 8 : 8 + 4 + 3 * 8;
+}
 
-	*sum = 0;
-	for (uint64_t i = 0; i < n; i++) {
-		const char *key;
-		size_t len;
-		if (hc_get_str(&cur, &key, &len) != 0 ||
-		    hc_cursor_left(&cur) < rest)
-			return corrupt(err, "truncated vocabulary");
-		cur.p += rest;
-		*sum += len;
+/* How many of the next n records are whole in the cursor's window. */
+static uint64_t whole_records(const struct hc_cursor *cur, size_t rest,
+			      uint64_t n)
+{
+	const unsigned char *p = cur->p;
+	size_t left = hc_cursor_window(cur);
+	uint64_t k;
+
+	for (k = 0; k < n && left >= 4; k++) {
+		size_t len = (size_t)p[0] | (size_t)p[1] << 8 |
+			     (size_t)p[2] << 16 | (size_t)p[3] << 24;
+		if (left - 4 < rest || left - 4 - rest < len)
+			break;
+		p += 4 + len + rest;
+		left -= 4 + len + rest;
 	}
-	return 0;
+	return k;
 }
 
 /* Values are parsed and their slots prefetched AHEAD entries before they
  * are inserted, so that the cache misses of a big vocabulary overlap (the
- * pipeline of hc_enc_observe_column). */
+ * pipeline of hc_enc_observe_column).  A state read as it is decoded
+ * (lib/statefile.h) has a window of the file in memory, refilled when a
+ * get needs more: the pipeline runs over the records that are whole in
+ * the window, whose keys then stay put, and the window moves between. */
 static int get_values(const struct hc_enc_state *st, struct hc_enc_col *c,
 		      struct hc_cursor *cur, int tgt,
 		      uint64_t n, struct hc_err *err)
 {
 	struct entry ring[RING];
+	size_t rest = record_rest(tgt, c->ncl);
 
-	for (uint64_t i = 0; i < n + AHEAD; i++) {
-		if (i < n) {
-			if (parse_value(st, cur, tgt, &ring[i & (RING - 1)], err) != 0)
-				return -1;
-			hc_strmap_prefetch(&c->vocab, ring[i & (RING - 1)].hash);
+	for (uint64_t done = 0, m; done < n; done += m) {
+		if ((m = whole_records(cur, rest, n - done)) == 0) {
+			/* the next record runs past the window: bring it in */
+			const unsigned char *p;
+			if (hc_cursor_need(cur, 4) != 0 || hc_cursor_window(cur) < 4)
+				return corrupt(err, "truncated vocabulary");
+			p = cur->p;
+			hc_cursor_need(cur, 4 + rest + ((size_t)p[0] | (size_t)p[1] << 8 |
+							(size_t)p[2] << 16 | (size_t)p[3] << 24));
+			if ((m = whole_records(cur, rest, n - done)) == 0)
+				return corrupt(err, "truncated vocabulary");
 		}
-		if (i >= AHEAD / 2 && i - AHEAD / 2 < n)
-			hc_strmap_prefetch_entry(&c->vocab, ring[(i - AHEAD / 2) & (RING - 1)].hash);
-		if (i >= AHEAD &&
-		    store_value(c, &ring[(i - AHEAD) & (RING - 1)], tgt, i - AHEAD, err) != 0)
-			return -1;
+		for (uint64_t i = 0; i < m + AHEAD; i++) {
+			if (i < m) {
+				if (parse_value(st, cur, tgt, &ring[i & (RING - 1)], err) != 0)
+					return -1;
+				hc_strmap_prefetch(&c->vocab, ring[i & (RING - 1)].hash);
+			}
+			if (i >= AHEAD / 2 && i - AHEAD / 2 < m)
+				hc_strmap_prefetch_entry(&c->vocab, ring[(i - AHEAD / 2) & (RING - 1)].hash);
+			if (i >= AHEAD &&
+			    store_value(c, &ring[(i - AHEAD) & (RING - 1)], tgt,
+					done + i - AHEAD, err) != 0)
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -917,21 +943,25 @@ static int get_col(const struct hc_enc_state *st, struct hc_enc_col *c,
 		   struct hc_err *err)
 {
 	const char *name;
-	size_t len, keys;
+	size_t len;
 	uint64_t n;
-	int tgt;
+	int tgt, rc;
+	struct hc_prefault pf;
 
-	if (hc_get_str(cur, &name, &len) != 0 || hc_get_u32(cur, &c->kinds) != 0 ||
-	    hc_get_u32(cur, &c->ncodes) != 0)
+	if (hc_get_str(cur, &name, &len) != 0)
 		return corrupt(err, "truncated column");
+	/* the name is copied before the next get, which may move the
+	 * window it points into */
 	if (memchr(name, '\0', len))
 		return corrupt(err, "a column name holds a NUL byte");
+	if (!(c->name = hc_strndup(name, len)))
+		return hc_err_nomem(err);
+	if (hc_get_u32(cur, &c->kinds) != 0 || hc_get_u32(cur, &c->ncodes) != 0)
+		return corrupt(err, "truncated column");
 	if ((c->kinds & HC_ENC_BIT(HC_ENC_HASH)) && get_hash(c, cur, err) != 0)
 		return -1;
 	if (hc_get_u64(cur, &n) != 0)
 		return corrupt(err, "truncated column");
-	if (!(c->name = hc_strndup(name, len)))
-		return hc_err_nomem(err);
 	tgt = (c->kinds & HC_ENC_TARGET_KINDS) != 0;
 	/* fit refuses woe without a 0/1 target or with --smooth 0 (an
 	 * infinite woe); a state that has one is damaged */
@@ -955,17 +985,33 @@ static int get_col(const struct hc_enc_state *st, struct hc_enc_col *c,
 		if (!c->t || !c->tc)
 			return hc_err_nomem(err);
 	} else if (tgt) {
+		/* sums of squares of a 0/1 target are its sums (ts2) */
 		c->cap = n ? n : 1;
 		c->t = hc_mallocarray(c->cap, sizeof(*c->t));
-		c->ts2 = hc_mallocarray(c->cap, sizeof(double));
-		if (!c->t || !c->ts2)
+		if (st->target_nonbinary)
+			c->ts2 = hc_mallocarray(c->cap, sizeof(double));
+		if (!c->t || (st->target_nonbinary && !c->ts2))
 			return hc_err_nomem(err);
 	}
-	if (key_bytes(*cur, tgt, c->ncl, n, &keys, err) != 0)
-		return -1;
-	if (hc_strmap_reserve(&c->vocab, n, keys) != 0)
+	/* room for the keys in the table; long keys' bytes are not known
+	 * before they are read (the arena grows as they come) */
+	if (hc_strmap_reserve(&c->vocab, n, 0) != 0)
 		return hc_err_nomem(err);
-	if (get_values(st, c, cur, tgt, n, err) != 0)
+	hc_prefault_init(&pf);
+	hc_prefault_add(&pf, c->vocab.slots, hc_strmap_nslots(&c->vocab) * sizeof(*c->vocab.slots));
+	hc_prefault_add(&pf, c->vocab.slot_of, n * sizeof(*c->vocab.slot_of));
+	hc_prefault_add(&pf, c->code, n * sizeof(*c->code));
+	if (tgt) {
+		hc_prefault_add(&pf, c->t, n * sizeof(*c->t));
+		if (c->ncl)
+			hc_prefault_add(&pf, c->tc, n * c->ncl * sizeof(double));
+		if (c->ts2)
+			hc_prefault_add(&pf, c->ts2, n * sizeof(double));
+	}
+	hc_prefault_start(&pf);
+	rc = get_values(st, c, cur, tgt, n, err);
+	hc_prefault_wait(&pf);
+	if (rc != 0)
 		return -1;
 	if (c->kinds & HC_ENC_NUM_KINDS) {
 		if (!(c->num = hc_malloc(sizeof(*c->num))))

@@ -44,6 +44,7 @@ int main(int argc, char **argv)
 		suite_encode_classes,
 		suite_utf8,
 		suite_corrupt,
+		suite_statefile,
 		suite_metrics,
 		suite_model,
 		suite_stream,

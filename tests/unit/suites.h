@@ -37,5 +37,6 @@ Suite *suite_metrics(void);
 Suite *suite_model(void);
 Suite *suite_stream(void);
 Suite *suite_team(void);
+Suite *suite_statefile(void);
 
 #endif

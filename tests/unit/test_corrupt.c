@@ -1,5 +1,7 @@
 /* test_corrupt.c - every single-byte change and every truncation of a
- * valid frame and of a valid profile state is reported (issue 9)
+ * valid frame, of a valid profile state and of a valid encoder state is
+ * reported (issue 9; the encoder state is decoded as it is read, before
+ * its checksum is known, lib/statefile.h)
  *
  * The CLI tests (tests/cli/bad.test) check one message per kind of
  * damage; here a frame and a state made in memory are damaged at every
@@ -14,11 +16,13 @@
 #include "lib/frame.h"
 #include "lib/mem.h"
 #include "lib/statefile.h"
+#include "src/encode_state.h"
 #include "src/profile.h"
 #include "helpers.h"
 #include "suites.h"
 
 #define STATE_MAGIC "\x89HCP\r\n\x1a\n"
+#define ENC_MAGIC "\x89HCE\r\n\x1a\n"
 
 /* A small frame: a label and a variable-arity cat column, 3 rows. */
 static char *make_frame(size_t *len)
@@ -133,6 +137,64 @@ static int read_state(const char *path, struct hc_err *err)
 	return 0;
 }
 
+/* An encoder state of two columns (target and one-hot, count and woe)
+ * over a few rows with a 0/1 target. */
+static char *make_enc_state(size_t *len)
+{
+	static const char *const rows[][2] = {
+		{"phone", "paris"}, {"desktop", "lyon"}, {"phone", "paris"},
+		{"tablet", "nice"}, {"phone", "lyon"}, {"desktop", "paris"}};
+	const char *names[] = {"device", "city"};
+	unsigned kinds[] = {HC_ENC_BIT(HC_ENC_ONEHOT) | HC_ENC_BIT(HC_ENC_TARGET),
+			    HC_ENC_BIT(HC_ENC_COUNT) | HC_ENC_BIT(HC_ENC_WOE)};
+	struct hc_enc_params p = {.smooth = 2, .min_count = 1};
+	struct hc_err err = {0};
+	struct hc_enc_state *st = hc_enc_state_new(&p, "click", 2, names, kinds, NULL, &err);
+	char *dir = th_tmp_dir(), *path = th_path_join(dir, "e.st"), *data;
+	struct hc_out *out;
+	struct hc_buf b;
+
+	ck_assert_ptr_nonnull(st);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		size_t l[2] = {strlen(rows[i][0]), strlen(rows[i][1])};
+		ck_assert_int_eq(hc_enc_observe(st, rows[i], l, (double)(i % 2), NULL, &err), 0);
+	}
+	ck_assert_int_eq(hc_enc_finalize(st, &err), 0);
+	hc_buf_init(&b);
+	ck_assert_int_eq(hc_enc_serialize(st, &b), 0);
+	out = hc_out_open(path, &err);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(hc_statefile_write(out, ENC_MAGIC, HC_ENC_STATE_VERSION, &b, &err), 0);
+	ck_assert_int_eq(hc_out_close(out, &err), 0);
+	hc_buf_release(&b);
+	hc_enc_state_free(st);
+	data = th_read_file(path, len);
+	ck_assert_ptr_nonnull(data);
+	th_rm_dir(dir);
+	free(path);
+	free(dir);
+	return data;
+}
+
+/* Reads an encoder state as encode apply does: decoded as it is read. */
+static int read_enc_state(const char *path, struct hc_err *err)
+{
+	struct hc_state_reader r;
+	struct hc_enc_state *st;
+
+	if (hc_statefile_open(&r, path, ENC_MAGIC, 1, HC_ENC_STATE_VERSION,
+			      "hicard encode state", err) != 0)
+		return -1;
+	ck_assert_ptr_nonnull(r.cur.src);
+	st = hc_enc_deserialize_v(&r.cur, r.version, err);
+	if (hc_statefile_finish(&r, st ? 0 : -1, err) != 0) {
+		hc_enc_state_free(st);
+		return -1;
+	}
+	hc_enc_state_free(st);
+	return 0;
+}
+
 /* Every truncation and every one-byte change of data must fail to read. */
 static void damage_everywhere(const char *data, size_t len,
 			      int (*reader)(const char *, struct hc_err *))
@@ -190,6 +252,16 @@ START_TEST(state_damaged_anywhere)
 }
 END_TEST
 
+START_TEST(enc_state_damaged_anywhere)
+{
+	size_t len;
+	char *s = make_enc_state(&len);
+
+	damage_everywhere(s, len, read_enc_state);
+	free(s);
+}
+END_TEST
+
 Suite *suite_corrupt(void)
 {
 	Suite *s = suite_create("corrupt");
@@ -197,6 +269,7 @@ Suite *suite_corrupt(void)
 
 	tcase_add_test(tc, frame_damaged_anywhere);
 	tcase_add_test(tc, state_damaged_anywhere);
+	tcase_add_test(tc, enc_state_damaged_anywhere);
 	suite_add_tcase(s, tc);
 	return s;
 }
