@@ -212,6 +212,12 @@ static inline const char *hc_strmap_at(const struct hc_strmap *m, size_t i,
 	return hc_strmap_slot_key(m, s, len);
 }
 
+/* The id of the key in slot i, or -1 for an empty slot. */
+static inline int64_t hc_strmap_id_at(const struct hc_strmap *m, size_t i)
+{
+	return m->slots[i].len1 ? (int64_t)m->slots[i].id : -1;
+}
+
 /* The value of id. */
 static inline uint64_t *hc_strmap_valuep(const struct hc_strmap *m, size_t id)
 {

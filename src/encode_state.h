@@ -92,6 +92,10 @@ struct hc_enc_col {
 	struct hc_enc_tsum *t;  /* per id, with a target encoder */
 	double *ts2;            /* per id: sum of squares; NULL while every
 				   target is 0 or 1 (then it equals t[id].s) */
+	uint32_t *seen;         /* per id: its rank in first-seen order,
+				   when ids are not in that order (a state
+				   loaded from a version 5 file); NULL: the
+				   id is the rank */
 	uint32_t ncl;           /* multiclass with a target encoder: the
 				   state's nclasses, else 0 */
 	double *tc;             /* multiclass: per id, per class (above) */
@@ -225,13 +229,20 @@ double hc_enc_te_class(const struct hc_enc_state *st,
 		       const struct hc_enc_col *c, uint32_t id, uint32_t k);
 
 /* Serialises st (finalized) as the payload of a state file.  0, or -1
- * (out of memory).  Values go out in code order, the rest after. */
+ * (out of memory).  Values go out in the order of the vocabulary's hash
+ * table, each with its first-seen rank (see encode_state.c). */
 int hc_enc_serialize(const struct hc_enc_state *st, struct hc_buf *b);
+/* The same with the values laid out as in a file of that version: 5 (the
+ * current), or 4 and before: in first-seen order, without ranks (the rest
+ * of the payload stays version 4's; tests make older payloads from it). */
+int hc_enc_serialize_v(const struct hc_enc_state *st, struct hc_buf *b,
+		       unsigned version);
 /* Reads a payload back (finalized).  NULL with err set ("corrupted
  * encode state: ...").  _v reads the payload of a file of an older
  * version (1: no numeric encoders; 1, 2: no classes; 1 to 3: no
- * passthrough; the plain form reads the current one). */
-#define HC_ENC_STATE_VERSION 4
+ * passthrough; 1 to 4: values in first-seen order, no ranks; the plain
+ * form reads the current one). */
+#define HC_ENC_STATE_VERSION 5
 struct hc_enc_state *hc_enc_deserialize(struct hc_cursor *cur,
 					struct hc_err *err);
 struct hc_enc_state *hc_enc_deserialize_v(struct hc_cursor *cur,

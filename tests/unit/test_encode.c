@@ -266,6 +266,84 @@ static struct hc_enc_state *reload(const struct hc_buf *b, struct hc_err *err)
 	return hc_enc_deserialize(&cur, err);
 }
 
+/* Versions 4 and 5 lay out the same state: values in first-seen order,
+ * or in table order with first-seen ranks; each reads back into a state
+ * that writes both layouts as the original does, so the ranks carry
+ * first-seen order through a version 5 file.  A rank given twice is
+ * damage. */
+START_TEST(layouts_4_and_5)
+{
+	struct hc_enc_params p = {.smooth = 2, .min_count = 1, .order = HC_ENC_ORDER_FIRST};
+	struct hc_enc_state *st = new_state(&p), *r4, *r5;
+	struct hc_buf b4, b5, x;
+	struct hc_cursor cur;
+	struct hc_err err;
+
+	observe_train(st, 0, 8);
+	ck_assert_int_eq(hc_enc_finalize(st, &err), 0);
+	hc_buf_init(&b4);
+	ck_assert_int_eq(hc_enc_serialize_v(st, &b4, 4), 0);
+	serialize(st, &b5);
+	ck_assert_uint_eq(b5.len, b4.len + 4 * 6); /* a u32 rank per value (3 + 3) */
+	ck_assert(memcmp(b4.data, b5.data, b4.len) != 0);
+	hc_cursor_init(&cur, b4.data, b4.len);
+	r4 = hc_enc_deserialize_v(&cur, 4, &err);
+	ck_assert_msg(r4 != NULL, "%s", err.msg);
+	ck_assert_ptr_null(r4->cols[0].seen);
+	r5 = reload(&b5, &err);
+	ck_assert_msg(r5 != NULL, "%s", err.msg);
+	ck_assert_ptr_nonnull(r5->cols[0].seen);
+	for (size_t j = 0; j < 2; j++) {
+		const struct hc_enc_state *r = j ? r5 : r4;
+		serialize(r, &x);
+		ck_assert(x.len == b5.len && memcmp(x.data, b5.data, x.len) == 0);
+		hc_buf_release(&x);
+		hc_buf_init(&x);
+		ck_assert_int_eq(hc_enc_serialize_v(r, &x, 4), 0);
+		ck_assert(x.len == b4.len && memcmp(x.data, b4.data, x.len) == 0);
+		hc_buf_release(&x);
+		/* first-seen codes recomputed from the ranks */
+		ck_assert_int_eq(hc_enc_finalize((struct hc_enc_state *)r, &err), 0);
+		ck_assert_uint_eq(code_of(r, 0, "phone"), code_of(st, 0, "phone"));
+		ck_assert_uint_eq(code_of(r, 1, "rome"), code_of(st, 1, "rome"));
+		ck_assert_uint_eq(code_of(r, 1, "oslo"), code_of(st, 1, "oslo"));
+	}
+	hc_enc_state_free(r4);
+	hc_enc_state_free(r5);
+	/* the ranks of a column with one value each: a 0 made a 1 twice */
+	{
+		const char *names[] = {"d"};
+		unsigned kinds[] = {HC_ENC_BIT(HC_ENC_COUNT)};
+		struct hc_enc_state *one = hc_enc_state_new(&p, NULL, 1, names, kinds, NULL, &err);
+		const char *v[2][1] = {{"a"}, {"b"}};
+		size_t l[1] = {1};
+		size_t at;
+
+		ck_assert_ptr_nonnull(one);
+		for (size_t i = 0; i < 2; i++)
+			ck_assert_int_eq(hc_enc_observe(one, v[i], l, NAN, NULL, &err), 0);
+		ck_assert_int_eq(hc_enc_finalize(one, &err), 0);
+		serialize(one, &x);
+		/* the last record: str (4 + 1), u64 count, u32 code, u32 rank */
+		at = x.len - 4;
+		ck_assert_uint_le(x.data[at], 1);
+		x.data[at] ^= 1;
+		hc_cursor_init(&cur, x.data, x.len);
+		ck_assert_ptr_null(hc_enc_deserialize(&cur, &err));
+		ck_assert_str_eq(err.msg, "corrupted encode state: first-seen ranks");
+		x.data[at] = 2;
+		hc_cursor_init(&cur, x.data, x.len);
+		ck_assert_ptr_null(hc_enc_deserialize(&cur, &err));
+		ck_assert_str_eq(err.msg, "corrupted encode state: first-seen ranks");
+		hc_buf_release(&x);
+		hc_enc_state_free(one);
+	}
+	hc_buf_release(&b4);
+	hc_buf_release(&b5);
+	hc_enc_state_free(st);
+}
+END_TEST
+
 START_TEST(round_trip_and_merge)
 {
 	struct hc_enc_params p = {.smooth = 2, .min_count = 1};
@@ -585,6 +663,7 @@ Suite *suite_encode(void)
 	tc = tcase_create("state");
 	tcase_add_test(tc, codes_by_frequency_and_first_seen);
 	tcase_add_test(tc, round_trip_and_merge);
+	tcase_add_test(tc, layouts_4_and_5);
 	tcase_add_test(tc, corruptions);
 	tcase_add_test(tc, impossible_sums);
 	tcase_add_test(tc, plan_and_hash);
