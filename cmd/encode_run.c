@@ -17,26 +17,24 @@
 
 /* ---- state files -------------------------------------------------------- */
 
+static int put_state(struct hc_buf *b, void *st)
+{
+	return hc_enc_serialize(st, b);
+}
+
 static int write_state(const char *path, const struct hc_enc_state *st,
 		       struct hc_err *err)
 {
-	struct hc_buf b;
-	struct hc_out *out;
-	int rc;
+	struct hc_out *out = hc_out_open(path, err);
 
-	hc_buf_init(&b);
-	if (hc_enc_serialize(st, &b) != 0) {
-		hc_buf_release(&b);
-		return hc_err_nomem(err);
-	}
-	out = hc_out_open(path, err);
-	rc = out ? hc_statefile_write(out, ENCODE_STATE_MAGIC, ENCODE_STATE_VERSION, &b, err) : -1;
-	if (rc == 0)
-		rc = hc_out_close(out, err);
-	else
+	if (!out)
+		return -1;
+	if (hc_statefile_write_with(out, ENCODE_STATE_MAGIC, ENCODE_STATE_VERSION,
+				    put_state, (void *)st, err) != 0) {
 		hc_out_abort(out);
-	hc_buf_release(&b);
-	return rc;
+		return -1;
+	}
+	return hc_out_close(out, err);
 }
 
 /* Versions 3 to 1 are read too: the payload without passthrough, without

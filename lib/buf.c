@@ -30,6 +30,13 @@ int hc_buf_put(struct hc_buf *b, const void *p, size_t n)
 	if (n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
+	if (b->sink && b->len >= HC_BUF_SINK_AT) {
+		if (b->sink(b, b->sink_ctx) != 0) {
+			b->failed = 1;
+			return -1;
+		}
+		b->len = 0;
+	}
 	return 0;
 }
 

@@ -17,8 +17,17 @@
 struct hc_buf {
 	unsigned char *data;
 	size_t len, cap;
-	int failed; /* an allocation failed: later puts do nothing */
+	int failed; /* an allocation (or the sink) failed: later puts do
+		       nothing */
+	/* Optional: once HC_BUF_SINK_AT bytes are in, a put hands them to
+	 * sink (which returns 0, or -1 to fail the buffer) and the buffer
+	 * starts again empty, so that a big serialisation streams out
+	 * (lib/statefile.h) instead of being held whole. */
+	int (*sink)(struct hc_buf *b, void *ctx);
+	void *sink_ctx;
 };
+
+#define HC_BUF_SINK_AT ((size_t)1 << 20)
 
 void hc_buf_init(struct hc_buf *b);
 void hc_buf_release(struct hc_buf *b);

@@ -225,6 +225,26 @@ int hc_out_flush(struct hc_out *o)
 	return 0;
 }
 
+int hc_out_patch(struct hc_out *o, uint64_t off, const void *p, size_t n)
+{
+	if (hc_out_flush(o) != 0)
+		return -1;
+	while (n > 0) {
+		ssize_t w = pwrite(o->fd, p, n, (off_t)off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			o->failed = 1;
+			return hc_err_errno(&o->err, HC_ERR_IO, w < 0 ? errno : EIO,
+					    "%s: write failed", out_name(o));
+		}
+		p = (const char *)p + w;
+		off += (uint64_t)w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 int hc_out_write_slow(struct hc_out *o, const void *p, size_t n)
 {
 	if (o->failed || hc_out_flush(o) != 0)

@@ -50,6 +50,17 @@ int hc_out_write_slow(struct hc_out *o, const void *p, size_t n);
 /* Writes the buffer out.  0, or -1 with o->err set. */
 int hc_out_flush(struct hc_out *o);
 
+/* Whether bytes already written can be rewritten (hc_out_patch): output
+ * to a temporary file, renamed at close. */
+static inline int hc_out_seekable(const struct hc_out *o)
+{
+	return o->tmp_path != NULL;
+}
+/* Rewrites n bytes at offset off of what was written (all of it written
+ * out first), for a header whose length is known only at the end.  Only
+ * where hc_out_seekable.  0, or -1 with o->err set. */
+int hc_out_patch(struct hc_out *o, uint64_t off, const void *p, size_t n);
+
 /* 0, or -1 with o->err set (and every later call returning -1). */
 static inline int hc_out_write(struct hc_out *o, const void *p, size_t n)
 {

@@ -12,35 +12,92 @@
 /* First buffer for a payload read from a pipe; it doubles from there. */
 #define PIPE_STEP ((size_t)1 << 20)
 
+/* The container's first 20 bytes: magic, version, payload length. */
+static void put_head(unsigned char h[20], const char magic[8], uint32_t version,
+		     uint64_t len)
+{
+	memcpy(h, magic, 8);
+	for (int i = 0; i < 4; i++)
+		h[8 + i] = (unsigned char)(version >> (8 * i));
+	for (int i = 0; i < 8; i++)
+		h[12 + i] = (unsigned char)(len >> (8 * i));
+}
+
+static int put_crc(struct hc_out *out, uint32_t crc)
+{
+	unsigned char c[4] = {(unsigned char)crc, (unsigned char)(crc >> 8),
+			      (unsigned char)(crc >> 16), (unsigned char)(crc >> 24)};
+
+	return hc_out_write(out, c, 4);
+}
+
 int hc_statefile_write(struct hc_out *out, const char magic[8],
 		       uint32_t version, const struct hc_buf *payload,
 		       struct hc_err *err)
 {
-	struct hc_buf h;
-	int rc;
+	unsigned char h[20];
 
 	if (payload->failed)
 		return hc_err_nomem(err);
-	hc_buf_init(&h);
-	hc_buf_put(&h, magic, 8);
-	hc_buf_put_u32(&h, version);
-	hc_buf_put_u64(&h, payload->len);
-	if (h.failed) {
-		hc_buf_release(&h);
-		return hc_err_nomem(err);
-	}
-	rc = hc_out_write(out, h.data, h.len) != 0 ||
-	     hc_out_write(out, payload->data, payload->len) != 0;
-	hc_buf_release(&h);
-	if (!rc) {
-		uint32_t crc = hc_crc32c(0, payload->data, payload->len);
-		unsigned char c[4] = {(unsigned char)crc, (unsigned char)(crc >> 8),
-				      (unsigned char)(crc >> 16),
-				      (unsigned char)(crc >> 24)};
-		rc = hc_out_write(out, c, 4) != 0;
-	}
-	if (rc) {
+	put_head(h, magic, version, payload->len);
+	if (hc_out_write(out, h, sizeof(h)) != 0 ||
+	    hc_out_write(out, payload->data, payload->len) != 0 ||
+	    put_crc(out, hc_crc32c(0, payload->data, payload->len)) != 0) {
 		*err = out->err;
+		return -1;
+	}
+	return 0;
+}
+
+/* The sink of a payload written as it is made. */
+struct payload_sink {
+	struct hc_out *out;
+	uint32_t crc;
+	uint64_t len;
+};
+
+static int sink_to_out(struct hc_buf *b, void *ctx)
+{
+	struct payload_sink *s = ctx;
+
+	s->crc = hc_crc32c(s->crc, b->data, b->len);
+	s->len += b->len;
+	return hc_out_write(s->out, b->data, b->len);
+}
+
+int hc_statefile_write_with(struct hc_out *out, const char magic[8],
+			    uint32_t version,
+			    int (*fill)(struct hc_buf *b, void *arg),
+			    void *arg, struct hc_err *err)
+{
+	struct payload_sink s = {.out = out};
+	unsigned char h[20];
+	struct hc_buf b;
+	int rc;
+
+	hc_buf_init(&b);
+	if (!hc_out_seekable(out)) {
+		rc = fill(&b, arg) != 0 ? hc_err_nomem(err)
+					: hc_statefile_write(out, magic, version, &b, err);
+		hc_buf_release(&b);
+		return rc;
+	}
+	put_head(h, magic, version, 0);
+	b.sink = sink_to_out;
+	b.sink_ctx = &s;
+	rc = hc_out_write(out, h, sizeof(h)) != 0 || fill(&b, arg) != 0 ||
+	     (b.len && sink_to_out(&b, &s) != 0) || put_crc(out, s.crc) != 0;
+	if (!rc) {
+		put_head(h, magic, version, s.len);
+		rc = hc_out_patch(out, 12, h + 12, 8) != 0;
+	}
+	hc_buf_release(&b);
+	if (rc) {
+		/* the sink failed on a write, or the buffer on memory */
+		if (out->failed)
+			*err = out->err;
+		else
+			hc_err_nomem(err);
 		return -1;
 	}
 	return 0;

@@ -30,6 +30,17 @@ int hc_statefile_write(struct hc_out *out, const char magic[8],
 		       uint32_t version, const struct hc_buf *payload,
 		       struct hc_err *err);
 
+/* The same with a payload that fill puts into the buffer it is given (0,
+ * or -1 when out of memory).  To a file, the payload is written as it is
+ * made, a megabyte at a time (hc_buf's sink), and the length in the head
+ * is filled in at the end (hc_out_patch): a 540 MB encoder state then
+ * needs no 540 MB buffer beside the state itself.  To stdout, the payload
+ * is made whole first. */
+int hc_statefile_write_with(struct hc_out *out, const char magic[8],
+			    uint32_t version,
+			    int (*fill)(struct hc_buf *b, void *arg),
+			    void *arg, struct hc_err *err);
+
 /* Reads path (or stdin for "-") whole and checks it: *data (owned by the
  * caller, hc_free) and *len get the payload.  -1 with err set:
  * "FILE: not a WHAT file", "FILE: WHAT version N is not supported",

@@ -5,8 +5,10 @@
  * with fields that straddle its end and one longer than it, and check
  * that what the decoder gets is what was written, that damage the
  * decoder cannot see is still reported at hc_statefile_finish, and that
- * a decoder's own error is named by the file.
+ * a decoder's own error is named by the file; and payloads written as
+ * they are made (hc_statefile_write_with).
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -150,6 +152,80 @@ START_TEST(damage_found_at_finish)
 }
 END_TEST
 
+/* fill for hc_statefile_write_with: the payload of write_state, made
+ * again; arg NULL makes it fail as on running out of memory. */
+static int fill_payload(struct hc_buf *b, void *arg)
+{
+	uint64_t seed = 7;
+	unsigned char *tmp;
+
+	if (!arg)
+		return -1;
+	if (!(tmp = malloc(BIG)))
+		return -1;
+	for (size_t i = 0; i < NSTR; i++) {
+		size_t len = str_len(i, &seed);
+		str_fill(tmp, len, i);
+		hc_buf_put_str(b, (const char *)tmp, len);
+	}
+	hc_buf_put_u64(b, NSTR);
+	free(tmp);
+	return b->failed ? -1 : 0;
+}
+
+/* A payload written as it is made, to a file (streamed, its length put in
+ * at the end) and to stdout (made whole first): both byte for byte what
+ * hc_statefile_write makes of the whole payload; a fill that fails leaves
+ * no file. */
+START_TEST(written_as_made)
+{
+	char *dir = th_tmp_dir(), *want_path = write_state(dir, 5);
+	char *path = th_path_join(dir, "w.st"), *out_path = th_path_join(dir, "o.st");
+	size_t want_len, got_len;
+	char *want = th_read_file(want_path, &want_len), *got;
+	struct hc_err err = {0};
+	struct hc_out *out;
+	int fd, saved;
+
+	ck_assert_ptr_nonnull(want);
+	out = hc_out_open(path, &err);
+	ck_assert_ptr_nonnull(out);
+	ck_assert(hc_out_seekable(out));
+	ck_assert_int_eq(hc_statefile_write_with(out, MAGIC, 5, fill_payload, "", &err), 0);
+	ck_assert_int_eq(hc_out_close(out, &err), 0);
+	got = th_read_file(path, &got_len);
+	ck_assert(got && got_len == want_len && memcmp(got, want, want_len) == 0);
+	free(got);
+	/* stdout, here a file: not rewritable, so the payload is made whole */
+	fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	saved = th_fd_swap(1, fd);
+	out = hc_out_open(NULL, &err);
+	ck_assert_ptr_nonnull(out);
+	ck_assert(!hc_out_seekable(out));
+	ck_assert_int_eq(hc_statefile_write_with(out, MAGIC, 5, fill_payload, "", &err), 0);
+	ck_assert_int_eq(hc_out_close(out, &err), 0);
+	th_fd_restore(1, saved);
+	got = th_read_file(out_path, &got_len);
+	ck_assert(got && got_len == want_len && memcmp(got, want, want_len) == 0);
+	free(got);
+	/* a fill that fails: an error, and the file is not replaced */
+	unlink(path);
+	out = hc_out_open(path, &err);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(hc_statefile_write_with(out, MAGIC, 5, fill_payload, NULL, &err), -1);
+	ck_assert_int_eq(err.kind, HC_ERR_NOMEM);
+	hc_out_abort(out);
+	ck_assert(!th_exists(path));
+	free(want);
+	th_rm_dir(dir);
+	free(want_path);
+	free(path);
+	free(out_path);
+	free(dir);
+}
+END_TEST
+
 Suite *suite_statefile(void)
 {
 	Suite *s = suite_create("statefile");
@@ -157,6 +233,7 @@ Suite *suite_statefile(void)
 
 	tcase_add_test(tc, windows_read_what_was_written);
 	tcase_add_test(tc, damage_found_at_finish);
+	tcase_add_test(tc, written_as_made);
 	suite_add_tcase(s, tc);
 	return s;
 }
