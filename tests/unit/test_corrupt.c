@@ -77,13 +77,33 @@ static int read_frame(const char *path, struct hc_err *err)
 	return rc;
 }
 
+/* The bytes of a state file holding payload b (released). */
+static char *container_bytes(const char magic[8], uint32_t version,
+			     struct hc_buf *b, size_t *len)
+{
+	char *dir = th_tmp_dir(), *path = th_path_join(dir, "s.st"), *data;
+	struct hc_err err = {0};
+	struct hc_out *out = hc_out_open(path, &err);
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(hc_statefile_write(out, magic, version, b, &err), 0);
+	ck_assert_int_eq(hc_out_close(out, &err), 0);
+	hc_buf_release(b);
+	data = th_read_file(path, len);
+	ck_assert_ptr_nonnull(data);
+	th_rm_dir(dir);
+	free(path);
+	free(dir);
+	return data;
+}
+
 /* A profile state of a small CSV with a target. */
 static char *make_state(size_t *len)
 {
 	static const char *const names[] = {"u", "n", "y"};
 	static const size_t cols[] = {0, 1, 2};
 	char *csv_path = th_tmp_str("u,n,y\na,1,0\nb,2,1\na,2.5,1\nc,,0\n");
-	char *dir = th_tmp_dir(), *path = th_path_join(dir, "s.st"), *data;
+	char *data;
 	const char *nulls[] = {"NA"};
 	struct hc_profile_opts o = {.memory = 1 << 20, .hll_p = 10, .k = 5,
 				    .nulls = nulls, .nnulls = 1, .target = 2,
@@ -92,7 +112,6 @@ static char *make_state(size_t *len)
 	struct hc_err err = {0};
 	struct hc_csv_reader *csv = hc_csv_open(csv_path, &copts, &err);
 	struct hc_profile *p = hc_profile_new(&o, 3, names, &err);
-	struct hc_out *out;
 	struct hc_buf b;
 
 	ck_assert_ptr_nonnull(csv);
@@ -100,20 +119,11 @@ static char *make_state(size_t *len)
 	ck_assert_int_eq(hc_profile_scan(p, csv, cols, 2, NULL, NULL, &err), 0);
 	hc_buf_init(&b);
 	ck_assert_int_eq(hc_profile_serialize(p, &b), 0);
-	out = hc_out_open(path, &err);
-	ck_assert_ptr_nonnull(out);
-	ck_assert_int_eq(hc_statefile_write(out, STATE_MAGIC, 1, &b, &err), 0);
-	ck_assert_int_eq(hc_out_close(out, &err), 0);
-	hc_buf_release(&b);
+	data = container_bytes(STATE_MAGIC, 1, &b, len);
 	hc_profile_free(p);
 	hc_csv_close(csv);
-	data = th_read_file(path, len);
-	ck_assert_ptr_nonnull(data);
-	th_rm_dir(dir);
 	unlink(csv_path);
 	free(csv_path);
-	free(path);
-	free(dir);
 	return data;
 }
 
@@ -150,8 +160,7 @@ static char *make_enc_state(size_t *len)
 	struct hc_enc_params p = {.smooth = 2, .min_count = 1};
 	struct hc_err err = {0};
 	struct hc_enc_state *st = hc_enc_state_new(&p, "click", 2, names, kinds, NULL, &err);
-	char *dir = th_tmp_dir(), *path = th_path_join(dir, "e.st"), *data;
-	struct hc_out *out;
+	char *data;
 	struct hc_buf b;
 
 	ck_assert_ptr_nonnull(st);
@@ -162,17 +171,8 @@ static char *make_enc_state(size_t *len)
 	ck_assert_int_eq(hc_enc_finalize(st, &err), 0);
 	hc_buf_init(&b);
 	ck_assert_int_eq(hc_enc_serialize(st, &b), 0);
-	out = hc_out_open(path, &err);
-	ck_assert_ptr_nonnull(out);
-	ck_assert_int_eq(hc_statefile_write(out, ENC_MAGIC, HC_ENC_STATE_VERSION, &b, &err), 0);
-	ck_assert_int_eq(hc_out_close(out, &err), 0);
-	hc_buf_release(&b);
+	data = container_bytes(ENC_MAGIC, HC_ENC_STATE_VERSION, &b, len);
 	hc_enc_state_free(st);
-	data = th_read_file(path, len);
-	ck_assert_ptr_nonnull(data);
-	th_rm_dir(dir);
-	free(path);
-	free(dir);
 	return data;
 }
 
@@ -232,33 +232,32 @@ static void damage_everywhere(const char *data, size_t len,
 	free(copy);
 }
 
-START_TEST(frame_damaged_anywhere)
+/* What make makes, damaged everywhere. */
+static void damage_made(char *(*make)(size_t *),
+			int (*reader)(const char *, struct hc_err *))
 {
 	size_t len;
-	char *f = make_frame(&len);
+	char *data = make(&len);
 
-	damage_everywhere(f, len, read_frame);
-	free(f);
+	damage_everywhere(data, len, reader);
+	free(data);
+}
+
+START_TEST(frame_damaged_anywhere)
+{
+	damage_made(make_frame, read_frame);
 }
 END_TEST
 
 START_TEST(state_damaged_anywhere)
 {
-	size_t len;
-	char *s = make_state(&len);
-
-	damage_everywhere(s, len, read_state);
-	free(s);
+	damage_made(make_state, read_state);
 }
 END_TEST
 
 START_TEST(enc_state_damaged_anywhere)
 {
-	size_t len;
-	char *s = make_enc_state(&len);
-
-	damage_everywhere(s, len, read_enc_state);
-	free(s);
+	damage_made(make_enc_state, read_enc_state);
 }
 END_TEST
 
