@@ -24,6 +24,19 @@
 #define STATE_MAGIC "\x89HCP\r\n\x1a\n"
 #define ENC_MAGIC "\x89HCE\r\n\x1a\n"
 
+/* The bytes of the file at path, which goes with its folder dir (both
+ * freed). */
+static char *take_file(char *dir, char *path, size_t *len)
+{
+	char *data = th_read_file(path, len);
+
+	ck_assert_ptr_nonnull(data);
+	th_rm_dir(dir);
+	free(path);
+	free(dir);
+	return data;
+}
+
 /* A small frame: a label and a variable-arity cat column, 3 rows. */
 static char *make_frame(size_t *len)
 {
@@ -31,7 +44,7 @@ static char *make_frame(size_t *len)
 	struct hc_frame_writer *w;
 	struct hc_out *out;
 	struct hc_err err = {0};
-	char *dir = th_tmp_dir(), *path = th_path_join(dir, "f.hcb"), *data;
+	char *dir = th_tmp_dir(), *path = th_path_join(dir, "f.hcb");
 	static const uint32_t ids[] = {3, 1, 4, 1, 5};
 
 	ck_assert_int_eq(hc_frame_schema_init(&s, &err), 0);
@@ -49,12 +62,7 @@ static char *make_frame(size_t *len)
 	ck_assert_int_eq(hc_frame_writer_close(w, &err), 0);
 	ck_assert_int_eq(hc_out_close(out, &err), 0);
 	hc_frame_schema_release(&s);
-	data = th_read_file(path, len);
-	ck_assert_ptr_nonnull(data);
-	th_rm_dir(dir);
-	free(path);
-	free(dir);
-	return data;
+	return take_file(dir, path, len);
 }
 
 /* Reads a whole frame: 0 if it is valid, -1 with err set. */
@@ -81,7 +89,7 @@ static int read_frame(const char *path, struct hc_err *err)
 static char *container_bytes(const char magic[8], uint32_t version,
 			     struct hc_buf *b, size_t *len)
 {
-	char *dir = th_tmp_dir(), *path = th_path_join(dir, "s.st"), *data;
+	char *dir = th_tmp_dir(), *path = th_path_join(dir, "s.st");
 	struct hc_err err = {0};
 	struct hc_out *out = hc_out_open(path, &err);
 
@@ -89,12 +97,7 @@ static char *container_bytes(const char magic[8], uint32_t version,
 	ck_assert_int_eq(hc_statefile_write(out, magic, version, b, &err), 0);
 	ck_assert_int_eq(hc_out_close(out, &err), 0);
 	hc_buf_release(b);
-	data = th_read_file(path, len);
-	ck_assert_ptr_nonnull(data);
-	th_rm_dir(dir);
-	free(path);
-	free(dir);
-	return data;
+	return take_file(dir, path, len);
 }
 
 /* A profile state of a small CSV with a target. */
